@@ -1,0 +1,1 @@
+"""The GraphQL gateway of the provider portal."""

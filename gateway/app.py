@@ -1,0 +1,134 @@
+"""create_app(settings) -> the Starlette application: routes, middleware, lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.attachments import download_attachment
+from gateway.auth.authenticate import Authenticator
+from gateway.auth.routes import auth_routes
+from gateway.graphql_http import GraphQLEndpoint
+from gateway.observability import request_id_var
+from gateway.runtime import Runtime
+from gateway.settings import Settings
+
+logger = logging.getLogger("gateway.http")
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
+READINESS_TIMEOUT_SECONDS = 2.0
+
+
+class RequestMiddleware:
+    """Gives every request an id (the client's, if sane), returns it as `x-request-id`, logs one line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        offered = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 0
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            state = scope.get("state", {})
+            logger.info(
+                "request",
+                extra={
+                    "fields": {
+                        "request_id": request_id,
+                        "method": scope.get("method", "WEBSOCKET"),
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        "operation_type": state.get("operation_type"),
+                        "operation_name": state.get("operation_name"),
+                        "outcome": state.get("outcome"),
+                        "principal": state.get("principal_id"),
+                    }
+                },
+            )
+            request_id_var.reset(token)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
+    """The gateway. Pass a `runtime` to share stores with a test; otherwise one is built from `settings`."""
+    settings = settings or (runtime.settings if runtime else Settings.from_env())
+    runtime = runtime or Runtime.create(settings)
+    authenticator = Authenticator(runtime)
+    graphql = GraphQLEndpoint(runtime, authenticator)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        failures = await runtime.migrate()
+        if failures:
+            logger.warning("serving without some regions", extra={"fields": {"regions": sorted(failures)}})
+        await authenticator.start()
+        try:
+            yield
+        finally:
+            await authenticator.close()
+            await runtime.close()
+
+    async def healthz(_request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def readyz(_request: Request) -> Response:
+        checks: dict[str, Any] = {"directory": runtime.directory.ping(), "cache": runtime.cache.ping()}
+        checks.update({f"region:{code}": adapter.ping() for code, adapter in runtime.regions.items()})
+        outcomes = await asyncio.gather(
+            *(asyncio.wait_for(check, READINESS_TIMEOUT_SECONDS) for check in checks.values()),
+            return_exceptions=True,
+        )
+        failing = sorted(name for name, outcome in zip(checks, outcomes, strict=True) if outcome is not None)
+        if failing:
+            return JSONResponse({"status": "unavailable", "failing": failing}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    async def metrics(_request: Request) -> Response:
+        return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    async def attachment(request: Request) -> Response:
+        return await download_attachment(request, runtime, authenticator)
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics),
+        Route("/attachments/{attachment_id}", attachment),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        *auth_routes(authenticator),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.authenticator = authenticator
+    app.add_middleware(RequestMiddleware)
+    return app

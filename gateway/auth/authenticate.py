@@ -1,0 +1,352 @@
+"""Who is asking: sign-in, refresh, sign-out, and the Principal of every request."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+import httpx
+from joserfc import jws
+from joserfc.errors import JoseError
+from sqlalchemy import update
+from starlette.requests import HTTPConnection
+
+from gateway.auth.keys import load_signing_key, public_jwks
+from gateway.auth.oidc import OidcVerifier
+from gateway.auth.passwords import hash_password, needs_rehash, verify_password
+from gateway.auth.principal import ANONYMOUS, Grant, Principal, PrincipalKind
+from gateway.auth.sessions import SessionStore
+from gateway.auth.tokens import AccessTokens, InvalidTokenError, IssuedToken
+from gateway.directory.records import AssociationStatus, Credentials, UserRecord, UserStatus
+from gateway.directory.tables import users
+from gateway.errors import Unauthenticated
+from gateway.observability import request_id_var
+from gateway.runtime import Runtime
+from gateway.settings import Settings
+
+# Argon2id verifies use tens of MiB each: a burst of sign-ins must not exhaust memory.
+_CONCURRENT_PASSWORD_CHECKS = 4
+# Lengths of the audit columns `actor` and `client_address`.
+_ACTOR_LENGTH = 100
+_ADDRESS_LENGTH = 64
+
+
+class SignInOutcome(Enum):
+    OK = "ok"
+    INVALID_CREDENTIALS = "invalid_credentials"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class SignInResult:
+    """The answer to one sign-in: on success, an access token and the refresh cookie's value."""
+
+    outcome: SignInOutcome
+    access: IssuedToken | None = None
+    refresh_cookie: str | None = None
+
+
+class Authenticator:
+    """The seam between HTTP and the gateway's notion of who is asking.
+
+    One instance lives for the whole process, built from the `Runtime` and started once
+    (`await start()`: loads or creates the signing key, builds the OpenID Connect verifier
+    when `AUTH_ISSUER` and `AUTH_JWKS_URL` are set) and closed once (`await close()`).
+
+    * `principal_for(connection)` answers every HTTP or WebSocket request: no
+      `Authorization` header is `ANONYMOUS`; a valid gateway token of a live session, or a
+      valid token of the external provider, is a person; anything else raises
+      `Unauthenticated`. The person's grants are read from the directory on every request,
+      so a removed association or a disabled user takes effect at once. The session check
+      is one cache round trip that also counts as activity against the idle timeout.
+    * `principal_from_token(token)` does the same for a token that arrives some other way
+      (a WebSocket `connection_init` payload).
+    * `sign_in`, `refresh` and `sign_out` are the flows behind `/auth/*` (`routes.py`);
+      `sessions` is exposed for flows that end sessions (password change) or change them
+      (region switch).
+
+    Passing `oidc_client` replaces the HTTP client that fetches the provider's JWKS (tests
+    give an `httpx.AsyncClient` over `httpx.MockTransport`); the caller then closes it.
+    """
+
+    def __init__(self, runtime: Runtime, *, oidc_client: httpx.AsyncClient | None = None) -> None:
+        self._runtime = runtime
+        self._settings = runtime.settings
+        self._directory = runtime.directory
+        self.sessions = SessionStore(
+            runtime.directory.engine,
+            runtime.cache,
+            idle_seconds=self._settings.session_idle_seconds,
+            absolute_seconds=self._settings.session_absolute_seconds,
+        )
+        self._oidc_client = oidc_client
+        self._owns_oidc_client = oidc_client is None
+        self._oidc: OidcVerifier | None = None
+        self._tokens: AccessTokens | None = None
+        self._jwks: dict[str, Any] = {"keys": []}
+        self._password_checks = asyncio.Semaphore(_CONCURRENT_PASSWORD_CHECKS)
+
+    async def start(self) -> None:
+        """Load (or create) the signing key; set up the external provider's verifier if configured."""
+        settings = self._settings
+        key = await asyncio.to_thread(load_signing_key, settings.signing_key_path)
+        self._tokens = AccessTokens(
+            key,
+            issuer=settings.token_issuer,
+            audience=settings.token_audience,
+            ttl_seconds=settings.access_token_ttl_seconds,
+        )
+        self._jwks = public_jwks(key)
+        if settings.auth_issuer and settings.auth_jwks_url:
+            if self._oidc_client is None:
+                self._oidc_client = httpx.AsyncClient(timeout=5.0)
+            self._oidc = OidcVerifier(
+                issuer=settings.auth_issuer,
+                jwks_url=settings.auth_jwks_url,
+                audience=settings.auth_audience,
+                client=self._oidc_client,
+            )
+
+    async def close(self) -> None:
+        if self._owns_oidc_client and self._oidc_client is not None:
+            await self._oidc_client.aclose()
+            self._oidc_client = None
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
+    def tokens(self) -> AccessTokens:
+        if self._tokens is None:
+            raise RuntimeError("Authenticator.start() has not been awaited")
+        return self._tokens
+
+    @property
+    def jwks(self) -> dict[str, Any]:
+        """The public keys that verify the gateway's tokens."""
+        return self._jwks
+
+    # ------------------------------------------------------------- per request
+
+    async def principal_for(self, connection: HTTPConnection) -> Principal:
+        """Who sent this request; `Unauthenticated` for a credential that does not hold."""
+        header = connection.headers.get("authorization")
+        if header is None:
+            return ANONYMOUS
+        scheme, _, token = header.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated()
+        return await self.principal_from_token(token)
+
+    async def principal_from_token(self, token: str) -> Principal:
+        """The person a bearer token stands for; `Unauthenticated` if it does not hold."""
+        try:
+            if self._oidc is not None and not self._signed_by_us(token):
+                identity = await self._oidc.verify(token)
+                credentials = await self._directory.credentials(identity.user_id)
+                if credentials is None:
+                    raise Unauthenticated()
+                return await self._person(credentials.user_pk, session_id=None, active_region=None)
+            claims = self.tokens.verify(token)
+        except InvalidTokenError:
+            raise Unauthenticated() from None
+        session = await self.sessions.touch(claims.session_id)
+        if session is None or session.user_pk != claims.user_pk:
+            raise Unauthenticated()
+        return await self._person(claims.user_pk, session_id=session.id, active_region=session.active_region)
+
+    def _signed_by_us(self, token: str) -> bool:
+        try:
+            kid = jws.extract_compact(token.encode()).headers().get("kid")
+        except (JoseError, ValueError):
+            return True  # not a JWS at all: let our own verification refuse it
+        return kid is not None and kid == self.tokens.kid
+
+    async def _person(self, user_pk: int, *, session_id: str | None, active_region: str | None) -> Principal:
+        # Two statements, side by side, on every request: access changes take effect at once.
+        found_users, found_associations = await asyncio.gather(
+            self._directory.users_by_pks([user_pk]), self._directory.associations_by_user_pks([user_pk])
+        )
+        user = found_users.get(user_pk)
+        if user is None or user.status is not UserStatus.ACTIVE:
+            raise Unauthenticated()
+        associations = found_associations.get(user_pk, [])
+        grants = frozenset(
+            Grant(region=a.region, tax_id=a.tax_id, access=a.access)
+            for a in associations
+            if a.status is AssociationStatus.ACTIVE
+        )
+        related = {a.tax_id for a in associations}
+        if user.employer_entity_pk is not None:
+            employer = (await self._directory.entities_by_pks([user.employer_entity_pk])).get(
+                user.employer_entity_pk
+            )
+            if employer is not None:
+                related.add(employer.tax_id)
+        return Principal(
+            kind=PrincipalKind.PERSON,
+            user_pk=user.pk,
+            user_id=user.user_id,
+            user_kind=user.kind,
+            session_id=session_id,
+            active_region=active_region if session_id is not None else _default_region(user, grants),
+            represents_region=user.represents_region,
+            grants=grants,
+            related_tax_ids=frozenset(related),
+        )
+
+    # ----------------------------------------------------------------- sign-in
+
+    async def sign_in(self, user_id: str, password: str, *, client_address: str | None) -> SignInResult:
+        """Check a user id and password; open a session on success. Never says which part was wrong."""
+        now = datetime.now(UTC)
+        credentials = await self._directory.credentials(user_id)
+        if credentials is None:
+            # Spend a verify's time, so an unknown user id answers as slowly as a wrong password.
+            await self._password_matches(None, password)
+            return await self._refuse(
+                SignInOutcome.INVALID_CREDENTIALS, user_id, client_address, "unknown_user"
+            )
+        if credentials.locked_until is not None and credentials.locked_until > now:
+            return await self._refuse(SignInOutcome.LOCKED, user_id, client_address, "locked")
+        if credentials.locked_until is not None:
+            # The lock has run out: counting starts over.
+            await self._directory.record_sign_in(credentials.user_pk, failed_sign_ins=0, locked_until=None)
+        lock_after = self._settings.sign_in_lock_after
+        # Counted before the check, atomically: parallel guesses cannot slip past the limit.
+        attempt = await self._count_attempt(credentials.user_pk)
+        if lock_after and attempt > lock_after:
+            return await self._refuse(SignInOutcome.LOCKED, user_id, client_address, "too_many_attempts")
+        matches = await self._password_matches(credentials.password_hash, password)
+        if not matches or credentials.status is not UserStatus.ACTIVE:
+            detail: dict[str, Any] = {"failed_sign_ins": attempt}
+            if lock_after and attempt >= lock_after:
+                locked_until = now + timedelta(seconds=self._settings.sign_in_lock_seconds)
+                await self._directory.record_sign_in(
+                    credentials.user_pk, failed_sign_ins=attempt, locked_until=locked_until
+                )
+                detail["locked_until"] = locked_until.isoformat()
+            reason = "wrong_password" if not matches else f"user_{credentials.status.value.lower()}"
+            return await self._refuse(
+                SignInOutcome.INVALID_CREDENTIALS, user_id, client_address, reason, **detail
+            )
+        return await self._open_session(credentials, password, user_id, client_address)
+
+    async def _open_session(
+        self, credentials: Credentials, password: str, typed_user_id: str, client_address: str | None
+    ) -> SignInResult:
+        await self._directory.record_sign_in(credentials.user_pk, failed_sign_ins=0, locked_until=None)
+        if needs_rehash(credentials.password_hash):
+            rehashed = await asyncio.to_thread(hash_password, password)
+            await self._directory.set_password_hash(credentials.user_pk, rehashed)
+        try:
+            person = await self._person(credentials.user_pk, session_id=None, active_region=None)
+        except Unauthenticated:
+            # Disabled between the password check and now.
+            return await self._refuse(
+                SignInOutcome.INVALID_CREDENTIALS, typed_user_id, client_address, "user_not_active"
+            )
+        opened = await self.sessions.create(
+            credentials.user_pk, active_region=person.active_region, client_address=client_address
+        )
+        access = self.tokens.issue(
+            user_pk=credentials.user_pk,
+            user_id=credentials.user_id,
+            session_id=opened.session.id,
+            session_expires_at=opened.session.expires_at,
+        )
+        await self._audit("sign_in", SignInOutcome.OK.value, typed_user_id, client_address,
+                          session_id=opened.session.id)
+        return SignInResult(outcome=SignInOutcome.OK, access=access, refresh_cookie=opened.cookie_value)
+
+    async def _refuse(
+        self,
+        outcome: SignInOutcome,
+        typed_user_id: str,
+        client_address: str | None,
+        reason: str,
+        **detail: Any,
+    ) -> SignInResult:
+        await self._audit("sign_in", outcome.value, typed_user_id, client_address, reason=reason, **detail)
+        return SignInResult(outcome=outcome)
+
+    async def _password_matches(self, password_hash: str | None, password: str) -> bool:
+        async with self._password_checks:
+            # Argon2 is CPU-bound: off the event loop, so other requests keep being served.
+            return await asyncio.to_thread(verify_password, password_hash, password)
+
+    async def _count_attempt(self, user_pk: int) -> int:
+        async with self._directory.engine.begin() as connection:
+            result = await connection.execute(
+                update(users)
+                .where(users.c.id == user_pk)
+                .values(failed_sign_ins=users.c.failed_sign_ins + 1)
+                .returning(users.c.failed_sign_ins)
+            )
+            return int(result.scalar_one())
+
+    # ------------------------------------------------------ refresh, sign-out
+
+    async def refresh(self, refresh_cookie: str) -> IssuedToken | None:
+        """A new access token for the session the cookie names, or None once that session is over."""
+        session = await self.sessions.refresh(refresh_cookie)
+        if session is None:
+            return None
+        user = (await self._directory.users_by_pks([session.user_pk])).get(session.user_pk)
+        if user is None or user.status is not UserStatus.ACTIVE:
+            await self.sessions.revoke(session.id)
+            return None
+        return self.tokens.issue(
+            user_pk=user.pk,
+            user_id=user.user_id,
+            session_id=session.id,
+            session_expires_at=session.expires_at,
+        )
+
+    async def sign_out(
+        self, *, refresh_cookie: str | None, bearer_token: str | None, client_address: str | None
+    ) -> None:
+        """End the session named by the cookie and/or the gateway token; nothing if neither names one."""
+        ended: dict[str, int] = {}
+        if refresh_cookie:
+            found = await self.sessions.session_for_cookie(refresh_cookie)
+            if found is not None:
+                ended[found[0]] = found[1]
+        if bearer_token and self._tokens is not None:
+            try:
+                claims = self._tokens.verify(bearer_token)
+            except InvalidTokenError:
+                pass
+            else:
+                ended[claims.session_id] = claims.user_pk
+        for session_id, user_pk in ended.items():
+            if await self.sessions.revoke(session_id):
+                user = (await self._directory.users_by_pks([user_pk])).get(user_pk)
+                actor = user.user_id if user is not None else None
+                await self._audit("sign_out", "ok", actor, client_address, session_id=session_id)
+
+    async def _audit(
+        self, action: str, outcome: str, actor: str | None, client_address: str | None, **detail: Any
+    ) -> None:
+        await self._directory.append_audit(
+            at=datetime.now(UTC),
+            actor=actor[:_ACTOR_LENGTH] if actor is not None else None,
+            action=action,
+            outcome=outcome,
+            client_address=client_address[:_ADDRESS_LENGTH] if client_address else None,
+            request_id=request_id_var.get(),
+            detail=detail,
+        )
+
+
+def _default_region(user: UserRecord, grants: frozenset[Grant]) -> str | None:
+    """The region a person starts in: the one they represent, or the only one they have access in."""
+    if user.represents_region is not None:
+        return user.represents_region
+    regions = {grant.region for grant in grants}
+    return regions.pop() if len(regions) == 1 else None

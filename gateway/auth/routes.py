@@ -1,0 +1,145 @@
+"""The sign-in endpoints of HTTP.md: /auth/sign-in, /auth/refresh, /auth/sign-out, the JWKS."""
+
+from __future__ import annotations
+
+from typing import Any, TypeGuard
+
+import orjson
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from gateway.auth.authenticate import Authenticator, SignInOutcome
+from gateway.auth.tokens import IssuedToken
+
+REFRESH_COOKIE = "gateway_refresh"
+# The browser sends the refresh cookie to /auth/* only, never with API calls.
+COOKIE_PATH = "/auth"
+_MAX_BODY_BYTES = 8 * 1024
+_MAX_FIELD_LENGTH = 1024
+# Token answers must not be kept by any cache (RFC 6749 §5.1).
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _error(status_code: int, error: str) -> JSONResponse:
+    return JSONResponse({"error": error}, status_code=status_code, headers=_NO_STORE)
+
+
+def _token_answer(access: IssuedToken) -> JSONResponse:
+    body = {"access_token": access.token, "token_type": "Bearer", "expires_in": access.expires_in}
+    return JSONResponse(body, headers=_NO_STORE)
+
+
+def _client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+async def _json_body(request: Request) -> Any:
+    """The parsed JSON body, or None when it is not JSON, not sent as JSON, or too large."""
+    # Requiring the JSON media type forces a CORS preflight: no cross-site form can sign anyone in.
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != "application/json":
+        return None
+    body = bytearray()
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > _MAX_BODY_BYTES:
+                return None
+    except ClientDisconnect:
+        return None
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _credentials(body: Any) -> tuple[str, str] | None:
+    if not isinstance(body, dict):
+        return None
+    user_id, password = body.get("userId"), body.get("password")
+    # No user id holds control characters; PostgreSQL would refuse a NUL outright.
+    if _usable(user_id) and _usable(password) and user_id.isprintable():
+        return user_id, password
+    return None
+
+
+def _usable(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and 0 < len(value) <= _MAX_FIELD_LENGTH
+
+
+class _AuthEndpoints:
+    def __init__(self, authenticator: Authenticator) -> None:
+        self._authenticator = authenticator
+
+    async def sign_in(self, request: Request) -> Response:
+        credentials = _credentials(await _json_body(request))
+        if credentials is None:
+            return _error(400, "invalid_request")
+        user_id, password = credentials
+        result = await self._authenticator.sign_in(user_id, password, client_address=_client_address(request))
+        if result.outcome is SignInOutcome.LOCKED:
+            return _error(423, "account_locked")
+        if result.access is None or result.refresh_cookie is None:
+            return _error(401, "invalid_credentials")
+        response = _token_answer(result.access)
+        settings = self._authenticator.settings
+        response.set_cookie(
+            REFRESH_COOKIE,
+            result.refresh_cookie,
+            max_age=settings.session_absolute_seconds,
+            path=COOKIE_PATH,
+            secure=settings.cookie_secure,
+            httponly=True,
+            samesite="strict",
+        )
+        return response
+
+    async def refresh(self, request: Request) -> Response:
+        cookie = request.cookies.get(REFRESH_COOKIE)
+        access = await self._authenticator.refresh(cookie) if cookie else None
+        if access is None:
+            response = _error(401, "session_expired")
+            self._clear_cookie(response)
+            return response
+        return _token_answer(access)
+
+    async def sign_out(self, request: Request) -> Response:
+        await self._authenticator.sign_out(
+            refresh_cookie=request.cookies.get(REFRESH_COOKIE),
+            bearer_token=_bearer_token(request),
+            client_address=_client_address(request),
+        )
+        response = Response(status_code=204, headers=_NO_STORE)
+        self._clear_cookie(response)
+        return response
+
+    async def jwks(self, request: Request) -> Response:
+        return JSONResponse(self._authenticator.jwks, headers={"Cache-Control": "public, max-age=300"})
+
+    def _clear_cookie(self, response: Response) -> None:
+        response.delete_cookie(
+            REFRESH_COOKIE,
+            path=COOKIE_PATH,
+            secure=self._authenticator.settings.cookie_secure,
+            httponly=True,
+            samesite="strict",
+        )
+
+
+def auth_routes(authenticator: Authenticator) -> list[BaseRoute]:
+    """The routes of HTTP.md's "Sign-in for people", to mount at the application's root."""
+    endpoints = _AuthEndpoints(authenticator)
+    return [
+        Route("/auth/sign-in", endpoints.sign_in, methods=["POST"]),
+        Route("/auth/refresh", endpoints.refresh, methods=["POST"]),
+        Route("/auth/sign-out", endpoints.sign_out, methods=["POST"]),
+        Route("/.well-known/jwks.json", endpoints.jwks, methods=["GET"]),
+    ]

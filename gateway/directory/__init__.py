@@ -1,0 +1,1 @@
+"""The national directory: people, Tax IDs, agreements, associations, sessions, audit."""

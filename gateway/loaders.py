@@ -1,0 +1,406 @@
+"""Per-request dataloaders. Keys carry the region; each batch is one call per region, all regions at
+once (gateway/fanout.py), and every record passes through gateway/access.py before anyone sees it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
+
+from aiodataloader import DataLoader
+
+from gateway import access
+from gateway.auth.principal import Principal
+from gateway.directory.records import AgreementRecord, AssociationRecord, EntityRecord, UserRecord
+from gateway.directory.store import DirectoryStore
+from gateway.errors import RegionUnavailable
+from gateway.fanout import Fanout
+from gateway.observability import Metrics
+from regions.base.adapter import RegionAdapter
+from regions.base.queries import ClaimSearch, MessageSearch, ProviderSearch
+from regions.base.records import (
+    AttachmentRecord,
+    ClaimRecord,
+    MessageRecord,
+    Page,
+    ProviderRecord,
+)
+
+K = TypeVar("K")
+V = TypeVar("V")
+S = TypeVar("S")
+
+
+class RegionPk(NamedTuple):
+    region: str
+    pk: int
+
+
+class RegionClaimNumber(NamedTuple):
+    region: str
+    claim_number: str
+
+
+class RegionQuery(NamedTuple, Generic[S]):
+    region: str
+    query: S
+
+
+@dataclass(frozen=True, slots=True)
+class LoaderScope:
+    """What every loader of one request shares."""
+
+    principal: Principal
+    fanout: Fanout
+    directory: DirectoryStore
+    metrics: Metrics
+
+
+class _Loader(DataLoader[K, V]):
+    """A dataloader that reports its batch sizes; subclasses implement `fetch`."""
+
+    name: ClassVar[str]
+
+    def __init__(self, scope: LoaderScope) -> None:
+        super().__init__()
+        self.scope = scope
+
+    async def batch_load_fn(self, keys: list[K]) -> list[V]:
+        self.scope.metrics.dataloader_batch_size.labels(self.name).observe(len(keys))
+        return await self.fetch(keys)
+
+    async def fetch(self, keys: list[K]) -> list[V]:
+        raise NotImplementedError
+
+
+def _region_of(key: RegionPk | RegionClaimNumber | RegionQuery[Any]) -> str:
+    return key.region
+
+
+async def _regional(
+    loader: _Loader[Any, Any],
+    keys: Sequence[K],
+    fetch: Callable[[RegionAdapter, list[K]], Awaitable[Mapping[K, V]]],
+    keep: Callable[[V | None], Any],
+) -> list[Any]:
+    """Fetch keys region by region and pass each found record through an access rule."""
+    results = await loader.scope.fanout.by_region(keys, _region_of, fetch)  # type: ignore[arg-type]
+    return [result if isinstance(result, RegionUnavailable) else keep(result) for result in results]
+
+
+# ---------------------------------------------------------------------- claims
+
+
+class ClaimByIdLoader(_Loader[RegionPk, ClaimRecord | None]):
+    name = "claim_by_id"
+
+    async def fetch(self, keys: list[RegionPk]) -> list[ClaimRecord | None]:
+        async def fetch(adapter: RegionAdapter, batch: list[RegionPk]) -> dict[RegionPk, ClaimRecord]:
+            found = await adapter.claims_by_pks([key.pk for key in batch])
+            return {key: found[key.pk] for key in batch if key.pk in found}
+
+        principal = self.scope.principal
+        return await _regional(self, keys, fetch, lambda claim: access.visible_claim(principal, claim))
+
+
+class ClaimByNumberLoader(_Loader[RegionClaimNumber, ClaimRecord | None]):
+    name = "claim_by_number"
+
+    async def fetch(self, keys: list[RegionClaimNumber]) -> list[ClaimRecord | None]:
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionClaimNumber]
+        ) -> dict[RegionClaimNumber, ClaimRecord]:
+            found = await adapter.claims_by_numbers([key.claim_number for key in batch])
+            return {key: found[key.claim_number] for key in batch if key.claim_number in found}
+
+        principal = self.scope.principal
+        return await _regional(self, keys, fetch, lambda claim: access.visible_claim(principal, claim))
+
+
+async def _pages(
+    batch: list[RegionQuery[S]], search: Callable[[S], Awaitable[Page[V]]]
+) -> dict[RegionQuery[S], Page[V]]:
+    pages = await asyncio.gather(*(search(key.query) for key in batch))
+    return dict(zip(batch, pages, strict=True))
+
+
+class ClaimPageLoader(_Loader[RegionQuery[ClaimSearch], Page[ClaimRecord]]):
+    """A page of claims per region; the search is already limited to the caller's Tax IDs."""
+
+    name = "claim_page"
+
+    async def fetch(self, keys: list[RegionQuery[ClaimSearch]]) -> list[Page[ClaimRecord]]:
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionQuery[ClaimSearch]]
+        ) -> dict[RegionQuery[ClaimSearch], Page[ClaimRecord]]:
+            return await _pages(batch, adapter.search_claims)
+
+        principal = self.scope.principal
+
+        def keep(page: Page[ClaimRecord] | None) -> Page[ClaimRecord]:
+            assert page is not None
+            visible = [claim for claim in (access.visible_claim(principal, c) for c in page.items) if claim]
+            return Page(items=visible, has_more=page.has_more, total=page.total)
+
+        return await _regional(self, keys, fetch, keep)
+
+
+# ------------------------------------------------------------------- providers
+
+
+class ProviderByIdLoader(_Loader[RegionPk, ProviderRecord | None]):
+    name = "provider_by_id"
+
+    async def fetch(self, keys: list[RegionPk]) -> list[ProviderRecord | None]:
+        async def fetch(adapter: RegionAdapter, batch: list[RegionPk]) -> dict[RegionPk, ProviderRecord]:
+            found = await adapter.providers_by_pks([key.pk for key in batch])
+            return {key: found[key.pk] for key in batch if key.pk in found}
+
+        principal = self.scope.principal
+        return await _regional(self, keys, fetch, lambda provider: access.visible_provider(principal, provider))
+
+
+class ProviderPageLoader(_Loader[RegionQuery[ProviderSearch], Page[ProviderRecord]]):
+    """The on-behalf-of picker; a caller not associated with the Tax ID there gets an empty page."""
+
+    name = "provider_page"
+
+    async def fetch(self, keys: list[RegionQuery[ProviderSearch]]) -> list[Page[ProviderRecord]]:
+        principal = self.scope.principal
+        allowed = [key for key in keys if access.may_list_providers(principal, key.region, key.query.tax_id)]
+
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionQuery[ProviderSearch]]
+        ) -> dict[RegionQuery[ProviderSearch], Page[ProviderRecord]]:
+            return await _pages(batch, adapter.search_providers)
+
+        def keep(page: Page[ProviderRecord] | None) -> Page[ProviderRecord]:
+            assert page is not None
+            return Page(
+                items=[p for p in page.items if access.visible_provider(principal, p)],
+                has_more=page.has_more,
+                total=page.total,
+            )
+
+        found = dict(zip(allowed, await _regional(self, allowed, fetch, keep), strict=True))
+        return [found.get(key) or Page(items=[], has_more=False, total=0) for key in keys]
+
+
+# -------------------------------------------------------------------- messages
+
+
+class MessageByIdLoader(_Loader[RegionPk, MessageRecord | None]):
+    name = "message_by_id"
+
+    async def fetch(self, keys: list[RegionPk]) -> list[MessageRecord | None]:
+        async def fetch(adapter: RegionAdapter, batch: list[RegionPk]) -> dict[RegionPk, MessageRecord]:
+            found = await adapter.messages_by_pks([key.pk for key in batch])
+            return {key: found[key.pk] for key in batch if key.pk in found}
+
+        principal = self.scope.principal
+        return await _regional(self, keys, fetch, lambda message: access.visible_message(principal, message))
+
+
+class MessagePageLoader(_Loader[RegionQuery[MessageSearch], Page[MessageRecord]]):
+    """Messages of a claim or of an in-basket, per region, limited to the caller's Tax IDs."""
+
+    name = "message_page"
+
+    async def fetch(self, keys: list[RegionQuery[MessageSearch]]) -> list[Page[MessageRecord]]:
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionQuery[MessageSearch]]
+        ) -> dict[RegionQuery[MessageSearch], Page[MessageRecord]]:
+            return await _pages(batch, adapter.search_messages)
+
+        principal = self.scope.principal
+
+        def keep(page: Page[MessageRecord] | None) -> Page[MessageRecord]:
+            assert page is not None
+            return Page(
+                items=[m for m in page.items if access.visible_message(principal, m)],
+                has_more=page.has_more,
+                total=page.total,
+            )
+
+        return await _regional(self, keys, fetch, keep)
+
+
+class AttachmentsByMessageLoader(_Loader[RegionPk, list[AttachmentRecord]]):
+    name = "attachments_by_message"
+
+    async def fetch(self, keys: list[RegionPk]) -> list[list[AttachmentRecord]]:
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionPk]
+        ) -> dict[RegionPk, list[AttachmentRecord]]:
+            found = await adapter.attachments_by_message_pks([key.pk for key in batch])
+            return {key: found.get(key.pk, []) for key in batch}
+
+        principal = self.scope.principal
+
+        def keep(attachments: list[AttachmentRecord] | None) -> list[AttachmentRecord]:
+            return [a for a in attachments or [] if access.visible_attachment(principal, a)]
+
+        return await _regional(self, keys, fetch, keep)
+
+
+class AttachmentByIdLoader(_Loader[RegionPk, AttachmentRecord | None]):
+    name = "attachment_by_id"
+
+    async def fetch(self, keys: list[RegionPk]) -> list[AttachmentRecord | None]:
+        async def fetch(adapter: RegionAdapter, batch: list[RegionPk]) -> dict[RegionPk, AttachmentRecord]:
+            found = await adapter.attachments_by_pks([key.pk for key in batch])
+            return {key: found[key.pk] for key in batch if key.pk in found}
+
+        principal = self.scope.principal
+        return await _regional(
+            self, keys, fetch, lambda attachment: access.visible_attachment(principal, attachment)
+        )
+
+
+# ------------------------------------------------------------------- directory
+
+
+class UserByIdLoader(_Loader[int, UserRecord | None]):
+    name = "user_by_id"
+
+    async def fetch(self, keys: list[int]) -> list[UserRecord | None]:
+        principal = self.scope.principal
+        users = await self.scope.directory.users_by_pks(keys)
+        others = [pk for pk in keys if pk != principal.user_pk and pk in users]
+        # Only a representative can see someone else, through their associations; skip the query otherwise.
+        associations = (
+            await self.scope.directory.associations_by_user_pks(others)
+            if others and principal.represents_region
+            else {}
+        )
+        return [access.visible_user(principal, users.get(pk), associations.get(pk, [])) for pk in keys]
+
+
+class EntityByIdLoader(_Loader[int, EntityRecord | None]):
+    name = "entity_by_id"
+
+    async def fetch(self, keys: list[int]) -> list[EntityRecord | None]:
+        entities = await self.scope.directory.entities_by_pks(keys)
+        return [access.visible_entity(self.scope.principal, entities.get(pk)) for pk in keys]
+
+
+class EntityByTaxIdLoader(_Loader[str, EntityRecord | None]):
+    name = "entity_by_tax_id"
+
+    async def fetch(self, keys: list[str]) -> list[EntityRecord | None]:
+        entities = await self.scope.directory.entities_by_tax_ids(keys)
+        return [access.visible_entity(self.scope.principal, entities.get(tax_id)) for tax_id in keys]
+
+
+class AgreementByEntityLoader(_Loader[int, AgreementRecord | None]):
+    """Keys are ids of entities the caller already sees."""
+
+    name = "agreement_by_entity"
+
+    async def fetch(self, keys: list[int]) -> list[AgreementRecord | None]:
+        agreements = await self.scope.directory.agreements_by_entity_pks(keys)
+        return [agreements.get(pk) for pk in keys]
+
+
+class AttestingEntityIdsLoader(_Loader[int, list[int]]):
+    """For a third-party administrator's entity, the provider groups that attested for it."""
+
+    name = "attesting_entity_ids"
+
+    async def fetch(self, keys: list[int]) -> list[list[int]]:
+        found = await self.scope.directory.attesting_entity_pks(keys)
+        return [found.get(pk, []) for pk in keys]
+
+
+class AssociationsByUserLoader(_Loader[int, list[AssociationRecord]]):
+    name = "associations_by_user"
+
+    async def fetch(self, keys: list[int]) -> list[list[AssociationRecord]]:
+        principal = self.scope.principal
+        found = await self.scope.directory.associations_by_user_pks(keys)
+        return [[a for a in found.get(pk, []) if access.visible_association(principal, a)] for pk in keys]
+
+
+class AssociationByIdLoader(_Loader[int, AssociationRecord | None]):
+    name = "association_by_id"
+
+    async def fetch(self, keys: list[int]) -> list[AssociationRecord | None]:
+        found = await self.scope.directory.associations_by_pks(keys)
+        return [access.visible_association(self.scope.principal, found.get(pk)) for pk in keys]
+
+
+class PendingAssociationsQuery(NamedTuple):
+    region: str
+    after: int | None
+    limit: int
+    with_total: bool
+
+
+class PendingAssociationPageLoader(_Loader[PendingAssociationsQuery, Page[AssociationRecord]]):
+    """A representative's queue; the caller has already been checked to represent the region."""
+
+    name = "pending_association_page"
+
+    async def fetch(self, keys: list[PendingAssociationsQuery]) -> list[Page[AssociationRecord]]:
+        directory = self.scope.directory
+        pages = await asyncio.gather(
+            *(
+                directory.pending_associations(key.region, after=key.after, limit=key.limit, with_total=key.with_total)
+                for key in keys
+            )
+        )
+        principal = self.scope.principal
+        return [
+            Page(
+                items=[a for a in page.items if access.visible_association(principal, a)],
+                has_more=page.has_more,
+                total=page.total,
+            )
+            for page in pages
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Loaders:
+    """Every loader of one request: `info.context.loaders.claim_by_id.load(key)`."""
+
+    claim_by_id: ClaimByIdLoader
+    claim_by_number: ClaimByNumberLoader
+    claim_page: ClaimPageLoader
+    provider_by_id: ProviderByIdLoader
+    provider_page: ProviderPageLoader
+    message_by_id: MessageByIdLoader
+    message_page: MessagePageLoader
+    attachments_by_message: AttachmentsByMessageLoader
+    attachment_by_id: AttachmentByIdLoader
+    user_by_id: UserByIdLoader
+    entity_by_id: EntityByIdLoader
+    entity_by_tax_id: EntityByTaxIdLoader
+    agreement_by_entity: AgreementByEntityLoader
+    attesting_entity_ids: AttestingEntityIdsLoader
+    associations_by_user: AssociationsByUserLoader
+    association_by_id: AssociationByIdLoader
+    pending_association_page: PendingAssociationPageLoader
+
+    @classmethod
+    def create(cls, scope: LoaderScope) -> Loaders:
+        return cls(
+            claim_by_id=ClaimByIdLoader(scope),
+            claim_by_number=ClaimByNumberLoader(scope),
+            claim_page=ClaimPageLoader(scope),
+            provider_by_id=ProviderByIdLoader(scope),
+            provider_page=ProviderPageLoader(scope),
+            message_by_id=MessageByIdLoader(scope),
+            message_page=MessagePageLoader(scope),
+            attachments_by_message=AttachmentsByMessageLoader(scope),
+            attachment_by_id=AttachmentByIdLoader(scope),
+            user_by_id=UserByIdLoader(scope),
+            entity_by_id=EntityByIdLoader(scope),
+            entity_by_tax_id=EntityByTaxIdLoader(scope),
+            agreement_by_entity=AgreementByEntityLoader(scope),
+            attesting_entity_ids=AttestingEntityIdsLoader(scope),
+            associations_by_user=AssociationsByUserLoader(scope),
+            association_by_id=AssociationByIdLoader(scope),
+            pending_association_page=PendingAssociationPageLoader(scope),
+        )

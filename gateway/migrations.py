@@ -1,0 +1,33 @@
+"""Apply the Alembic histories: one for the directory, one shared by every regional store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import regions.base
+from gateway import directory
+
+DIRECTORY_SCRIPTS = Path(directory.__file__).parent / "migrations"
+REGION_SCRIPTS = Path(regions.base.__file__).parent / "migrations"
+
+
+def alembic_config(script_location: Path, connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    config.attributes["connection"] = connection
+    return config
+
+
+async def upgrade(engine: AsyncEngine, script_location: Path) -> None:
+    """Bring one store to the newest revision of its history."""
+
+    def run(connection: Connection) -> None:
+        command.upgrade(alembic_config(script_location, connection), "head")
+
+    async with engine.begin() as connection:
+        await connection.run_sync(run)

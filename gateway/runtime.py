@@ -1,0 +1,83 @@
+"""What one gateway process holds for its whole life: settings, stores, region adapters, cache, metrics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.cache import Cache, create_cache
+from gateway.directory.store import DirectoryStore
+from gateway.fanout import Fanout
+from gateway.migrations import DIRECTORY_SCRIPTS, REGION_SCRIPTS, upgrade
+from gateway.observability import Metrics
+from gateway.settings import Settings
+from regions.base.adapter import RegionAdapter
+from regions.base.engine import create_store_engine
+from regions.base.registry import ADAPTERS
+from regions.base.store import RegionStore
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Runtime:
+    settings: Settings
+    metrics: Metrics
+    cache: Cache
+    directory: DirectoryStore
+    regions: Mapping[str, RegionAdapter]
+    fanout: Fanout
+
+    @classmethod
+    def create(cls, settings: Settings, metrics: Metrics | None = None) -> Runtime:
+        """Engines are lazy: nothing connects until the first statement, so an unreachable region
+        cannot stop the gateway from starting."""
+        metrics = metrics or Metrics()
+        directory_engine = create_store_engine(
+            settings.directory_database_url,
+            on_statement=metrics.directory_statements.inc,
+            pool_size=settings.database_pool_size,
+        )
+        regions: dict[str, RegionAdapter] = {}
+        for code, adapter in ADAPTERS.items():
+            engine = create_store_engine(
+                settings.region_database_urls[code],
+                on_statement=metrics.region_statements.labels(code).inc,
+                pool_size=settings.database_pool_size,
+            )
+            regions[code] = adapter(RegionStore(code, engine))
+        return cls(
+            settings=settings,
+            metrics=metrics,
+            cache=create_cache(settings.redis_url, metrics),
+            directory=DirectoryStore(directory_engine),
+            regions=regions,
+            fanout=Fanout(regions, metrics, timeout_seconds=settings.region_timeout_ms / 1000),
+        )
+
+    @property
+    def engines(self) -> dict[str, AsyncEngine]:
+        found = {"directory": self.directory.engine}
+        found.update({code: adapter.store.engine for code, adapter in self.regions.items()})
+        return found
+
+    async def migrate(self) -> dict[str, str]:
+        """Apply migrations to every store that answers; returns the stores that failed and why."""
+        failures: dict[str, str] = {}
+        await upgrade(self.directory.engine, DIRECTORY_SCRIPTS)
+        for code, adapter in self.regions.items():
+            try:
+                await upgrade(adapter.store.engine, REGION_SCRIPTS)
+            except (OSError, TimeoutError, SQLAlchemyError) as error:
+                failures[code] = type(error).__name__
+                logger.warning("region store not migrated", extra={"fields": {"region": code}})
+        return failures
+
+    async def close(self) -> None:
+        await self.cache.close()
+        for engine in self.engines.values():
+            await engine.dispose()

@@ -1,0 +1,225 @@
+"""Claims, their members and payments, and the cross-region claims search."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from gateway import access
+from gateway.context import Info
+from gateway.errors import BadUserInput, Unauthenticated
+from gateway.ids import encode_id
+from gateway.loaders import RegionPk, RegionQuery
+from gateway.schema.entities import Provider, ProviderEntity
+from gateway.schema.enums import ClaimAction, ClaimStatus, PaymentMethod, PlanType, RegionCode
+from gateway.schema.regions import Region, region
+from gateway.schema.relay import (
+    Node,
+    PageInfo,
+    decode_cursor,
+    encode_cursor,
+    merge_pages,
+    page_size,
+    region_pages,
+    selects,
+)
+from regions.base.queries import ClaimCursor
+from regions.base.queries import ClaimSearch as ClaimQuery
+from regions.base.records import ClaimRecord, MemberRecord, PaymentRecord
+
+if TYPE_CHECKING:
+    from gateway.schema.messages import MessageConnection
+
+
+@strawberry.type
+class Payment:
+    vendor: str = strawberry.field(description="The vendor (payee) the payment was issued to.")
+    method: PaymentMethod
+    reference: str = strawberry.field(description="Check or EFT trace number.")
+    amount: Decimal
+    paid_on: date
+
+    @classmethod
+    def from_record(cls, record: PaymentRecord | None) -> Payment | None:
+        if record is None:
+            return None
+        return cls(
+            vendor=record.vendor,
+            method=record.method,
+            reference=record.reference,
+            amount=record.amount,
+            paid_on=record.paid_on,
+        )
+
+
+@strawberry.type
+class Member:
+    member_id: str
+    first_name: str
+    last_name: str
+    date_of_birth: date | None = strawberry.field(description="Clinical: null for administrative access.")
+    plan_type: PlanType
+
+    @classmethod
+    def from_record(cls, record: MemberRecord) -> Member:
+        return cls(
+            member_id=record.member_id,
+            first_name=record.first_name,
+            last_name=record.last_name,
+            date_of_birth=record.date_of_birth,
+            plan_type=record.plan_type,
+        )
+
+
+@strawberry.type
+class Claim(Node):
+    claim_number: str = strawberry.field(description="The KP-assigned claim number.")
+    member: Member
+    service_from: date
+    service_to: date
+    received_on: date
+    billed_amount: Decimal
+    allowed_amount: Decimal | None
+    paid_amount: Decimal | None
+    patient_responsibility: Decimal | None
+    status: ClaimStatus
+    status_category: str = strawberry.field(
+        description="X12 277 claim status category code, e.g. F1 (finalized, paid)."
+    )
+    status_detail: str | None
+    payment: Payment | None
+    diagnosis_codes: list[str] | None = strawberry.field(description="Clinical: null for administrative access.")
+    record: strawberry.Private[ClaimRecord]
+
+    @classmethod
+    def from_record(cls, record: ClaimRecord) -> Claim:
+        return cls(
+            id=strawberry.ID(encode_id("Claim", record.region, record.pk)),
+            claim_number=record.claim_number,
+            member=Member.from_record(record.member),
+            service_from=record.service_from,
+            service_to=record.service_to,
+            received_on=record.received_on,
+            billed_amount=record.billed_amount,
+            allowed_amount=record.allowed_amount,
+            paid_amount=record.paid_amount,
+            patient_responsibility=record.patient_responsibility,
+            status=record.status,
+            status_category=record.status_category,
+            status_detail=record.status_detail,
+            payment=Payment.from_record(record.payment),
+            diagnosis_codes=None if record.diagnosis_codes is None else list(record.diagnosis_codes),
+            record=record,
+        )
+
+    @strawberry.field
+    def region(self) -> Region:
+        return region(self.record.region)
+
+    @strawberry.field
+    async def entity(self, info: Info) -> ProviderEntity:
+        entity = await info.context.loaders.entity_by_tax_id.load(self.record.tax_id)
+        if entity is None:
+            raise LookupError("entity of a visible claim is missing")
+        return ProviderEntity.from_record(entity)
+
+    @strawberry.field
+    async def billing_provider(self, info: Info) -> Provider:
+        key = RegionPk(self.record.region, self.record.billing_provider_pk)
+        provider = await info.context.loaders.provider_by_id.load(key)
+        if provider is None:
+            raise LookupError("billing provider of a visible claim is missing")
+        return Provider.from_record(provider)
+
+    @strawberry.field
+    def available_actions(self, info: Info) -> list[ClaimAction]:
+        return list(info.context.runtime.regions[self.record.region].available_actions(self.record))
+
+    @strawberry.field
+    async def messages(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> Annotated[MessageConnection, strawberry.lazy("gateway.schema.messages")]:
+        from gateway.schema.messages import claim_messages
+
+        return await claim_messages(info, self.record, first, after)
+
+
+@strawberry.type
+class ClaimEdge:
+    cursor: str
+    node: Claim
+
+
+@strawberry.type
+class ClaimConnection:
+    edges: list[ClaimEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class ClaimSearch:
+    claim_number: str | None = strawberry.field(default=None, description="Exact KP-assigned claim number.")
+    regions: list[RegionCode] | None = strawberry.field(
+        default=None, description="Limit to these regions; default: every region the caller is approved for."
+    )
+    tax_id: str | None = None
+    status: list[ClaimStatus] | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def _claim_cursor(claim: ClaimRecord) -> str:
+    return encode_cursor(claim.received_on.isoformat(), claim.claim_number)
+
+
+def _order_key(claim: ClaimRecord) -> tuple[date, str]:
+    return (claim.received_on, claim.claim_number)
+
+
+async def search_claims(info: Info, search: ClaimSearch, first: int | None, after: str | None) -> ClaimConnection:
+    """One keyset page per approved region, all at once, merged newest first."""
+    context = info.context
+    if not context.principal.signed_in:
+        raise Unauthenticated()
+    limit = page_size(first)
+    values = decode_cursor(after, 2)
+    cursor = None
+    if values is not None:
+        try:
+            cursor = ClaimCursor(received_on=date.fromisoformat(str(values[0])), claim_number=str(values[1]))
+        except ValueError:
+            raise BadUserInput("`after` is not a cursor from this list.", argument="after") from None
+    if search.claim_number is not None and len(search.claim_number) > 40:
+        raise BadUserInput("`claimNumber` is too long.", argument="search.claimNumber")
+    regions = None if search.regions is None else [code.value for code in search.regions]
+    scope = access.claim_scope(context.principal, regions, search.tax_id)
+    with_total = selects(info, "totalCount")
+    keys = [
+        RegionQuery(
+            code,
+            ClaimQuery(
+                tax_ids=tax_ids,
+                claim_number=search.claim_number.strip().upper() if search.claim_number else None,
+                statuses=frozenset(search.status) if search.status else None,
+                received_from=search.received_from,
+                received_to=search.received_to,
+                after=cursor,
+                limit=limit,
+                with_total=with_total,
+            ),
+        )
+        for code, tax_ids in sorted(scope.items())
+    ]
+    pages = await region_pages(context, context.loaders.claim_page, keys)
+    claims, has_more = merge_pages(pages, limit, _order_key)
+    edges = [ClaimEdge(cursor=_claim_cursor(claim), node=Claim.from_record(claim)) for claim in claims]
+    return ClaimConnection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=has_more, end_cursor=edges[-1].cursor if edges else None),
+        total_count=sum(page.total or 0 for page in pages),
+    )
+

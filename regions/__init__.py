@@ -1,0 +1,1 @@
+"""The plan's seven regional backends: one shared base, one package of rules per region."""

@@ -1,0 +1,49 @@
+"""Async engines for a store URL: SQLite files by default, PostgreSQL in production."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def create_store_engine(
+    url: str, *, on_statement: Callable[[], None] | None = None, pool_size: int = 5
+) -> AsyncEngine:
+    """An engine for one store; `on_statement` is called for every statement sent (the N+1 meter)."""
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": 30}
+    else:
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False)
+        # A region that cannot be reached must fail fast, not hang the deadline away.
+        kwargs["connect_args"] = {"timeout": 5}
+    engine = create_async_engine(parsed, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    if on_statement is not None:
+        callback = on_statement
+
+        def count(*_args: object, **_kwargs: object) -> None:
+            callback()
+
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers proceed while a writer commits; foreign keys are off by default in SQLite.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

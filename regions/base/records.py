@@ -1,0 +1,170 @@
+"""Plain records a region hands to the gateway, and the vocabularies they use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class ClaimStatus(Enum):
+    RECEIVED = "RECEIVED"
+    IN_PROCESS = "IN_PROCESS"
+    PENDED_FOR_INFORMATION = "PENDED_FOR_INFORMATION"
+    PAID = "PAID"
+    PARTIALLY_PAID = "PARTIALLY_PAID"
+    DENIED = "DENIED"
+    ADJUSTED = "ADJUSTED"
+
+
+FINALIZED_STATUSES = frozenset(
+    {ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED, ClaimStatus.ADJUSTED}
+)
+
+# X12 277 claim status category codes: A = acknowledged, P = pending, F = finalized.
+STATUS_CATEGORY: dict[ClaimStatus, str] = {
+    ClaimStatus.RECEIVED: "A1",
+    ClaimStatus.IN_PROCESS: "A2",
+    ClaimStatus.PENDED_FOR_INFORMATION: "P3",
+    ClaimStatus.PAID: "F1",
+    ClaimStatus.PARTIALLY_PAID: "F1",
+    ClaimStatus.DENIED: "F2",
+    ClaimStatus.ADJUSTED: "F3",
+}
+
+
+class ClaimAction(Enum):
+    """The choices of Take Action on a claim (seed 004, step 4)."""
+
+    SUBMIT_SUPPORTING_DOCUMENTATION = "SUBMIT_SUPPORTING_DOCUMENTATION"
+    RESPOND_TO_REQUEST_FOR_INFORMATION = "RESPOND_TO_REQUEST_FOR_INFORMATION"
+    FILE_DISPUTE = "FILE_DISPUTE"
+
+
+class PlanType(Enum):
+    HMO = "HMO"
+    SELF_FUNDED = "SELF_FUNDED"
+    PPO = "PPO"
+    POS = "POS"
+    OUT_OF_AREA = "OUT_OF_AREA"
+
+
+class PaymentMethod(Enum):
+    CHECK = "CHECK"
+    EFT = "EFT"
+
+
+class MessageKind(Enum):
+    SUPPORTING_DOCUMENTATION = "SUPPORTING_DOCUMENTATION"
+    REQUEST_FOR_INFORMATION_RESPONSE = "REQUEST_FOR_INFORMATION_RESPONSE"
+    DISPUTE = "DISPUTE"
+    ACKNOWLEDGEMENT_LETTER = "ACKNOWLEDGEMENT_LETTER"
+
+
+class MessageFolder(Enum):
+    SENT = "SENT"
+    CUSTOMER_SERVICE_REPLY = "CUSTOMER_SERVICE_REPLY"
+
+
+class RfiSubtopic(Enum):
+    SOLICITED_CLAIMS_RFI_LETTER = "SOLICITED_CLAIMS_RFI_LETTER"
+    CLINICAL_REVIEW_RFI_LETTER = "CLINICAL_REVIEW_RFI_LETTER"
+    CODE_EDIT_RFI_LETTER = "CODE_EDIT_RFI_LETTER"
+    UNSOLICITED_RFI_DOCUMENT = "UNSOLICITED_RFI_DOCUMENT"
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderRecord:
+    region: str
+    pk: int
+    npi: str
+    name: str
+    specialty: str | None
+    tax_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRecord:
+    member_id: str
+    first_name: str
+    last_name: str
+    date_of_birth: date | None  # clinical: blanked for administrative access
+    plan_type: PlanType
+    coverage_from: date | None
+    coverage_to: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    vendor: str
+    method: PaymentMethod
+    reference: str
+    amount: Decimal
+    paid_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRecord:
+    region: str
+    pk: int
+    claim_number: str
+    tax_id: str
+    billing_provider_pk: int
+    member: MemberRecord
+    service_from: date
+    service_to: date
+    received_on: date
+    billed_amount: Decimal
+    allowed_amount: Decimal | None
+    paid_amount: Decimal | None
+    patient_responsibility: Decimal | None
+    status: ClaimStatus
+    status_category: str
+    status_detail: str | None
+    payment: PaymentRecord | None
+    diagnosis_codes: tuple[str, ...] | None  # clinical: blanked for administrative access
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    region: str
+    pk: int
+    claim_pk: int | None
+    tax_id: str
+    owner_user_id: str
+    kind: MessageKind
+    folder: MessageFolder
+    subject: str
+    body: str
+    subtopic: RfiSubtopic | None
+    crm_id: str | None
+    on_behalf_of_provider_pk: int | None
+    in_reply_to_pk: int | None
+    sent_at: datetime
+    read_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRecord:
+    region: str
+    pk: int
+    message_pk: int
+    tax_id: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a keyset-paged list; `total` only when it was asked for."""
+
+    items: list[T]
+    has_more: bool
+    total: int | None

@@ -1,0 +1,118 @@
+"""The regional store's schema: the same tables in every region, each region its own database."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from regions.base.columns import Money, Pk, UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+providers = Table(
+    "providers",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("npi", String(10), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("specialty", String(100)),
+    Column("tax_id", String(10), nullable=False),
+    # The picker pages providers of one Tax ID by name.
+    Index("ix_providers_tax_id_name", "tax_id", "name", "id"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("member_id", String(20), nullable=False, unique=True),
+    Column("first_name", String(100), nullable=False),
+    Column("last_name", String(100), nullable=False),
+    Column("date_of_birth", Date, nullable=False),
+    Column("plan_type", String(20), nullable=False),
+    Column("coverage_from", Date),
+    Column("coverage_to", Date),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("claim_number", String(20), nullable=False, unique=True),
+    Column("tax_id", String(10), nullable=False),
+    Column("billing_provider_id", ForeignKey("providers.id"), nullable=False),
+    Column("member_id", ForeignKey("members.id"), nullable=False, index=True),
+    Column("service_from", Date, nullable=False),
+    Column("service_to", Date, nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("billed_amount", Money(), nullable=False),
+    Column("allowed_amount", Money()),
+    Column("paid_amount", Money()),
+    Column("patient_responsibility", Money()),
+    Column("status", String(30), nullable=False),
+    Column("status_category", String(4), nullable=False),
+    Column("status_detail", String(200)),
+    Column("payment_vendor", String(200)),
+    Column("payment_method", String(10)),
+    Column("payment_reference", String(50)),
+    Column("payment_amount", Money()),
+    Column("paid_on", Date),
+    Column("diagnosis_codes", JSON, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    # The claims page is keyset-paged per Tax ID, newest received first.
+    Index("ix_claims_tax_id_received", "tax_id", "received_on", "claim_number"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("claim_id", ForeignKey("claims.id")),
+    Column("tax_id", String(10), nullable=False),
+    Column("owner_user_id", String(64), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("folder", String(30), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("subtopic", String(40)),
+    Column("crm_id", String(50)),
+    Column("on_behalf_of_provider_id", ForeignKey("providers.id")),
+    Column("in_reply_to_id", ForeignKey("messages.id")),
+    Column("idempotency_key", String(100)),
+    Column("sent_at", UtcDateTime(), nullable=False),
+    Column("read_at", UtcDateTime()),
+    UniqueConstraint("owner_user_id", "idempotency_key"),
+    Index("ix_messages_claim_sent", "claim_id", "sent_at", "id"),
+    Index("ix_messages_owner_sent", "owner_user_id", "sent_at", "id"),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("message_id", ForeignKey("messages.id"), nullable=False, index=True),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)

@@ -1,0 +1,23 @@
+"""Mid-Atlantic States: the regional backend's rules (see README.md beside this file)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
+
+from regions.base import DEFAULT_RULES, RegionAdapter, RegionRules
+from regions.base.rules import online_affiliate_contacts
+
+RULES = replace(
+    DEFAULT_RULES,
+    code="MAS",
+    name="Mid-Atlantic States",
+    contacts=online_affiliate_contacts("MAS"),
+    on_behalf_of_provider_picker=True,
+)
+
+
+class MidAtlanticAdapter(RegionAdapter):
+    """Mid-Atlantic States: the shared flow with this region's rules."""
+
+    rules: ClassVar[RegionRules] = RULES
