@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gateway", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve HTTP on HOST:PORT")
-    serve.add_argument("--prepare", action="store_true", help="migrate, and seed the demo data into empty stores")
+    serve.add_argument(
+        "--prepare", action="store_true", help="migrate, and seed the demo data into empty stores"
+    )
     serve.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate", help="apply migrations to the directory and every regional store")
     seed = commands.add_parser("seed", help="create the demo data (DEMO_DATA.md) and generated bulk data")

@@ -8,7 +8,7 @@ every path (search, node ids, nested fields, downloads) gets the same answer.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from gateway.auth.principal import Principal
 from gateway.directory.records import (
@@ -120,7 +120,9 @@ def visible_user(
     return None
 
 
-def visible_association(principal: Principal, association: AssociationRecord | None) -> AssociationRecord | None:
+def visible_association(
+    principal: Principal, association: AssociationRecord | None
+) -> AssociationRecord | None:
     if association is None or not principal.signed_in:
         return None
     if association.user_pk == principal.user_pk:
@@ -128,4 +130,3 @@ def visible_association(principal: Principal, association: AssociationRecord | N
     if principal.represents_region is not None and association.region == principal.represents_region:
         return association
     return None
-

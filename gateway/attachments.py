@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from gateway.auth.authenticate import Authenticator
 from gateway.errors import RegionUnavailable, Unauthenticated
 from gateway.ids import decode_id
-from gateway.loaders import LoaderScope, Loaders, RegionPk
+from gateway.loaders import Loaders, LoaderScope, RegionPk
 from gateway.runtime import Runtime
 
 _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._ -]")
@@ -29,15 +29,19 @@ async def download_attachment(request: Request, runtime: Runtime, authenticator:
     parts = decode_id(request.path_params["attachment_id"])
     if parts is None or parts.type_name != "Attachment" or parts.region not in runtime.regions:
         return _not_found()
+    region = parts.region
+    assert region is not None
     loaders = Loaders.create(
-        LoaderScope(principal=principal, fanout=runtime.fanout, directory=runtime.directory, metrics=runtime.metrics)
+        LoaderScope(
+            principal=principal, fanout=runtime.fanout, directory=runtime.directory, metrics=runtime.metrics
+        )
     )
-    key = RegionPk(parts.region, parts.pk)
+    key = RegionPk(region, parts.pk)
     try:
         attachment = await loaders.attachment_by_id.load(key)
         if attachment is None:
             return _not_found()
-        content = await runtime.fanout.call(parts.region, lambda adapter: adapter.attachment_content(key.pk))
+        content = await runtime.fanout.call(region, lambda adapter: adapter.attachment_content(key.pk))
     except RegionUnavailable as error:
         return JSONResponse({"error": "region_unavailable", "region": error.region}, status_code=503)
     if content is None:

@@ -80,7 +80,9 @@ class RedisCache:
         self._metrics = metrics
         self._prefix = prefix
 
-    def _hit(self, key: str, value: bytes | None) -> bytes | None:
+    def _hit(self, key: str, value: bytes | str | None) -> bytes | None:
+        if isinstance(value, str):  # only when a client decodes responses, which this one does not
+            value = value.encode()
         self._metrics.cache_requests.labels(_cache_name(key), "miss" if value is None else "hit").inc()
         return value
 

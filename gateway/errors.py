@@ -67,6 +67,10 @@ def error_extensions(error: GraphQLError, request_id: str | None) -> dict[str, A
     if isinstance(error, GraphQLSyntaxError):
         return {"code": ErrorCode.GRAPHQL_PARSE_FAILED.value}
     if is_request_error(error):
-        code = ErrorCode.BAD_USER_INPUT if error.message.startswith("Variable") else ErrorCode.GRAPHQL_VALIDATION_FAILED
+        code = (
+            ErrorCode.BAD_USER_INPUT
+            if error.message.startswith("Variable")
+            else ErrorCode.GRAPHQL_VALIDATION_FAILED
+        )
         return {"code": code.value}
     return {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id}

@@ -57,7 +57,9 @@ def _failure_kind(error: BaseException) -> str | None:
         return "timeout"
     if isinstance(error, OSError):
         return "refused"
-    if isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated):
+    if isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    ):
         return "refused"
     if isinstance(error, RegionUnavailableError):
         return error.kind
@@ -110,7 +112,7 @@ class Fanout:
         keys: Sequence[K],
         region_of: Callable[[K], str],
         fetch: Callable[[RegionAdapter, list[K]], Awaitable[Mapping[K, V]]],
-    ) -> list[V | None | RegionUnavailable]:
+    ) -> list[V | RegionUnavailable | None]:
         """Group keys by region, one `fetch` per region, all regions concurrently; results in key order.
 
         A key the region does not know maps to None; every key of a failed region to its error.
@@ -119,11 +121,14 @@ class Fanout:
         for key in keys:
             grouped.setdefault(region_of(key), []).append(key)
         regions = list(grouped)
+
+        def fetch_region(region: str) -> Callable[[RegionAdapter], Awaitable[Mapping[K, V]]]:
+            return lambda adapter: fetch(adapter, grouped[region])
+
         outcomes = await asyncio.gather(
-            *(self.call(region, lambda adapter, r=region: fetch(adapter, grouped[r])) for region in regions),
-            return_exceptions=True,
+            *(self.call(region, fetch_region(region)) for region in regions), return_exceptions=True
         )
-        found: dict[K, V | None | RegionUnavailable] = {}
+        found: dict[K, V | RegionUnavailable | None] = {}
         for region, outcome in zip(regions, outcomes, strict=True):
             if isinstance(outcome, RegionUnavailable):
                 found.update(dict.fromkeys(grouped[region], outcome))

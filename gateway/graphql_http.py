@@ -16,8 +16,14 @@ from strawberry.types import ExecutionResult
 
 from gateway.auth.authenticate import Authenticator
 from gateway.context import GatewayContext
-from gateway.errors import GatewayError, RegionUnavailable, Unauthenticated, error_extensions, is_request_error
-from gateway.loaders import LoaderScope, Loaders
+from gateway.errors import (
+    GatewayError,
+    RegionUnavailable,
+    Unauthenticated,
+    error_extensions,
+    is_request_error,
+)
+from gateway.loaders import Loaders, LoaderScope
 from gateway.observability import request_id_var
 from gateway.runtime import Runtime
 
@@ -29,7 +35,11 @@ INTERNAL_ERROR_MESSAGE = "Internal server error."
 
 def negotiated_media_type(request: Request | WebSocket) -> str:
     """The newer GraphQL-over-HTTP media type when the client accepts it, JSON otherwise."""
-    return GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "") else "application/json"
+    return (
+        GRAPHQL_RESPONSE_JSON
+        if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "")
+        else "application/json"
+    )
 
 
 class GraphQLEndpoint(GraphQL[GatewayContext, None]):
@@ -46,7 +56,9 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         self.runtime = runtime
         self.authenticator = authenticator
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> GatewayContext:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> GatewayContext:
         principal = await self.authenticator.principal_for(request)
         runtime = self.runtime
         scope = LoaderScope(
@@ -74,11 +86,15 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         except Unauthenticated as error:
             request.state.outcome = "rejected"
             body = {"errors": [{"message": str(error), "extensions": {"code": error.code.value}}]}
-            response = Response(orjson.dumps(body), status_code=401, media_type=negotiated_media_type(request))
+            response = Response(
+                orjson.dumps(body), status_code=401, media_type=negotiated_media_type(request)
+            )
         except GatewayError as error:
             request.state.outcome = "rejected"
             body = {"errors": [{"message": str(error), "extensions": error_extensions_for(error)}]}
-            response = Response(orjson.dumps(body), status_code=400, media_type=negotiated_media_type(request))
+            response = Response(
+                orjson.dumps(body), status_code=400, media_type=negotiated_media_type(request)
+            )
         except Exception as error:  # strawberry raises its own HTTP exceptions for malformed requests
             status = getattr(error, "status_code", None)
             if not isinstance(status, int):
@@ -86,7 +102,9 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             request.state.outcome = "rejected"
             message = str(getattr(error, "reason", "Bad request"))
             body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
-            response = Response(orjson.dumps(body), status_code=status, media_type=negotiated_media_type(request))
+            response = Response(
+                orjson.dumps(body), status_code=status, media_type=negotiated_media_type(request)
+            )
         operation_type = str(getattr(request.state, "operation_type", "unknown"))
         outcome = str(getattr(request.state, "outcome", "ok"))
         metrics = self.runtime.metrics
@@ -119,8 +137,12 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         for region in sorted(failed - reported):
             region_error = RegionUnavailable(region)
             errors.append({"message": str(region_error), "extensions": error_extensions_for(region_error)})
-        request_error = result.data is None and bool(result.errors) and all(map(is_request_error, result.errors))
-        request.state.outcome = "rejected" if request_error else "error" if unexpected or failed or reported else "ok"
+        request_error = (
+            result.data is None and bool(result.errors) and all(map(is_request_error, result.errors or []))
+        )
+        request.state.outcome = (
+            "rejected" if request_error else "error" if unexpected or failed or reported else "ok"
+        )
         request.state.request_error = request_error
         response: dict[str, Any] = {} if request_error else {"data": result.data}
         if errors:

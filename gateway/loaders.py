@@ -158,7 +158,9 @@ class ProviderByIdLoader(_Loader[RegionPk, ProviderRecord | None]):
             return {key: found[key.pk] for key in batch if key.pk in found}
 
         principal = self.scope.principal
-        return await _regional(self, keys, fetch, lambda provider: access.visible_provider(principal, provider))
+        return await _regional(
+            self, keys, fetch, lambda provider: access.visible_provider(principal, provider)
+        )
 
 
 class ProviderPageLoader(_Loader[RegionQuery[ProviderSearch], Page[ProviderRecord]]):
@@ -346,7 +348,9 @@ class PendingAssociationPageLoader(_Loader[PendingAssociationsQuery, Page[Associ
         directory = self.scope.directory
         pages = await asyncio.gather(
             *(
-                directory.pending_associations(key.region, after=key.after, limit=key.limit, with_total=key.with_total)
+                directory.pending_associations(
+                    key.region, after=key.after, limit=key.limit, with_total=key.with_total
+                )
                 for key in keys
             )
         )

@@ -21,34 +21,54 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.graphql_requests = Counter(
-            "graphql_requests_total", "GraphQL requests answered",
-            ["operation_type", "outcome"], registry=self.registry,
+            "graphql_requests_total",
+            "GraphQL requests answered",
+            ["operation_type", "outcome"],
+            registry=self.registry,
         )
         self.graphql_duration = Histogram(
-            "graphql_request_duration_seconds", "Whole GraphQL request",
-            ["operation_type"], buckets=_LATENCY_BUCKETS, registry=self.registry,
+            "graphql_request_duration_seconds",
+            "Whole GraphQL request",
+            ["operation_type"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
         )
         self.region_statements = Counter(
-            "region_backend_statements_total", "Statements sent to a region's store (the N+1 meter)",
-            ["region"], registry=self.registry,
+            "region_backend_statements_total",
+            "Statements sent to a region's store (the N+1 meter)",
+            ["region"],
+            registry=self.registry,
         )
         self.region_duration = Histogram(
-            "region_backend_duration_seconds", "One call to a region's backend",
-            ["region"], buckets=_LATENCY_BUCKETS, registry=self.registry,
+            "region_backend_duration_seconds",
+            "One call to a region's backend",
+            ["region"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
         )
         self.region_errors = Counter(
-            "region_backend_errors_total", "Failed region calls: timeouts, refused connections, open circuit",
-            ["region", "kind"], registry=self.registry,
+            "region_backend_errors_total",
+            "Failed region calls: timeouts, refused connections, open circuit",
+            ["region", "kind"],
+            registry=self.registry,
         )
         self.dataloader_batch_size = Histogram(
-            "dataloader_batch_size", "Keys per dataloader batch",
-            ["loader"], buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500), registry=self.registry,
+            "dataloader_batch_size",
+            "Keys per dataloader batch",
+            ["loader"],
+            buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500),
+            registry=self.registry,
         )
         self.cache_requests = Counter(
-            "cache_requests_total", "Cache look-ups", ["cache", "result"], registry=self.registry,
+            "cache_requests_total",
+            "Cache look-ups",
+            ["cache", "result"],
+            registry=self.registry,
         )
         self.directory_statements = Counter(
-            "directory_statements_total", "Statements sent to the national directory", registry=self.registry,
+            "directory_statements_total",
+            "Statements sent to the national directory",
+            registry=self.registry,
         )
 
 

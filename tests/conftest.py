@@ -48,7 +48,9 @@ def settings_for(urls: StoreUrls, data_dir: Path, **overrides: Any) -> Settings:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-async def stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[StoreUrls]:
+async def stores(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[StoreUrls]:
     """Empty stores on one backend: SQLite files, or PostgreSQL databases (one per region) with Redis."""
     if request.param == "sqlite":
         yield sqlite_urls(tmp_path_factory.mktemp("sqlite"))
@@ -102,13 +104,19 @@ class Gateway:
         return self.tokens[user_id]
 
     async def post(
-        self, document: str, variables: dict[str, Any] | None = None, *, as_user: str | None = None,
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_user: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         all_headers = dict(headers or {})
         if as_user is not None:
             all_headers["authorization"] = f"Bearer {await self.token(as_user)}"
-        return await self.client.post("/graphql", json={"query": document, "variables": variables or {}}, headers=all_headers)
+        return await self.client.post(
+            "/graphql", json={"query": document, "variables": variables or {}}, headers=all_headers
+        )
 
     async def query(
         self, document: str, variables: dict[str, Any] | None = None, *, as_user: str | None = None
@@ -121,7 +129,9 @@ class Gateway:
 
     def statements(self, region: str) -> float:
         """The N+1 meter of one region, as /metrics reports it."""
-        value = self.runtime.metrics.registry.get_sample_value("region_backend_statements_total", {"region": region})
+        value = self.runtime.metrics.registry.get_sample_value(
+            "region_backend_statements_total", {"region": region}
+        )
         return value or 0.0
 
 

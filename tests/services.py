@@ -42,14 +42,20 @@ class StoreUrls:
 def sqlite_urls(directory: Path) -> StoreUrls:
     return StoreUrls(
         directory=f"sqlite+aiosqlite:///{directory / 'directory.sqlite3'}",
-        regions={code: f"sqlite+aiosqlite:///{directory / f'region-{code.lower()}.sqlite3'}" for code in REGION_CODES},
+        regions={
+            code: f"sqlite+aiosqlite:///{directory / f'region-{code.lower()}.sqlite3'}"
+            for code in REGION_CODES
+        },
         redis=None,
     )
 
 
 async def fresh_postgres_databases(prefix: str) -> StoreUrls:
     """Drop and create one database for the directory and one per region: each region its own store."""
-    names = {"directory": f"{prefix}_directory", **{code: f"{prefix}_{code.lower()}" for code in REGION_CODES}}
+    names = {
+        "directory": f"{prefix}_directory",
+        **{code: f"{prefix}_{code.lower()}" for code in REGION_CODES},
+    }
     connection = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
     try:
         for name in names.values():

@@ -51,7 +51,9 @@ def _check_claim(node: dict[str, Any], claim: FixedClaim, access: str) -> None:
 
 
 @pytest.mark.parametrize("person", DEMO_PEOPLE)
-async def test_claim_search_by_number_shows_exactly_the_associated_claims(gateway: Gateway, person: str) -> None:
+async def test_claim_search_by_number_shows_exactly_the_associated_claims(
+    gateway: Gateway, person: str
+) -> None:
     for claim in FIXED_CLAIMS:
         # when
         body = await gateway.query(BY_NUMBER, {"n": claim.claim_number}, as_user=person)
@@ -85,12 +87,16 @@ async def test_node_ids_of_claims_obtained_by_someone_else_are_null(gateway: Gat
 
 
 @pytest.mark.parametrize("person", DEMO_PEOPLE)
-async def test_an_unfiltered_search_returns_only_claims_of_active_associations(gateway: Gateway, person: str) -> None:
+async def test_an_unfiltered_search_returns_only_claims_of_active_associations(
+    gateway: Gateway, person: str
+) -> None:
     body = await gateway.query(
         "query { claims(search: {}, first: 100) { edges { node { claimNumber entity { taxId } region { code } } } } }",
         as_user=person,
     )
-    seen = {(e["node"]["region"]["code"], e["node"]["entity"]["taxId"]) for e in body["data"]["claims"]["edges"]}
+    seen = {
+        (e["node"]["region"]["code"], e["node"]["entity"]["taxId"]) for e in body["data"]["claims"]["edges"]
+    }
     allowed = {(c.region, c.tax_id) for c in FIXED_CLAIMS if c.claim_number in VISIBILITY[person]}
     assert seen <= allowed
     assert bool(seen) == bool(allowed)
@@ -133,7 +139,9 @@ async def test_a_signed_out_caller_sees_no_viewer_and_is_refused_claims(gateway:
 
 async def test_a_bad_token_is_refused_not_treated_as_signed_out(gateway: Gateway) -> None:
     response = await gateway.client.post(
-        "/graphql", json={"query": "{ viewer { user { userId } } }"}, headers={"authorization": "Bearer nonsense"}
+        "/graphql",
+        json={"query": "{ viewer { user { userId } } }"},
+        headers={"authorization": "Bearer nonsense"},
     )
     assert response.status_code == 401
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -185,7 +193,9 @@ async def test_the_tpa_entity_lists_the_groups_that_attested_for_it(gateway: Gat
 
 
 async def test_an_entity_without_an_agreement_shows_none(gateway: Gateway) -> None:
-    body = await gateway.query('query { entity(taxId: "338000008") { name agreement { status } } }', as_user="rep.scal")
+    body = await gateway.query(
+        'query { entity(taxId: "338000008") { name agreement { status } } }', as_user="rep.scal"
+    )
     assert body["data"]["entity"] == {"name": "Sunrise Urgent Care", "agreement": None}
 
 
@@ -230,11 +240,15 @@ async def test_a_representative_sees_only_pending_requests_of_their_region(gatew
     ]
     # the GA request's id is out of rep.scal's reach on every path
     ga_ids = [e["node"]["id"] for e in ga["edges"]]
-    body = await gateway.query("query ($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ga_ids}, as_user="rep.scal")
+    body = await gateway.query(
+        "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ga_ids}, as_user="rep.scal"
+    )
     assert body["data"]["nodes"] == [None] * len(ga_ids)
 
 
 @pytest.mark.parametrize("person", ["dana.reyes", "omar.haddad", "tess.nguyen"])
-async def test_people_who_are_not_representatives_are_refused_the_queue(gateway: Gateway, person: str) -> None:
+async def test_people_who_are_not_representatives_are_refused_the_queue(
+    gateway: Gateway, person: str
+) -> None:
     body = await gateway.query("query { pendingAssociations { totalCount } }", as_user=person)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -66,13 +66,15 @@ async def test_fixed_claims_come_back_field_for_field(gateway: Gateway, claim: F
     if claim.payment is not None:
         assert node["paidAmount"] == claim.payment["amount"]
     if VISIBILITY[_viewer_of(claim)][claim.claim_number] == ADMINISTRATIVE:
-        assert node["diagnosisCodes"] is None and node["member"]["dateOfBirth"] is None
+        assert node["diagnosisCodes"] is None
+        assert node["member"]["dateOfBirth"] is None
     else:
         assert node["diagnosisCodes"]
         assert node["member"]["dateOfBirth"] == claim.date_of_birth
     assert node["billingProvider"]["region"]["code"] == claim.region
     assert node["billingProvider"]["entity"]["taxId"] == claim.tax_id
-    assert len(node["billingProvider"]["npi"]) == 10 and _luhn_npi_ok(node["billingProvider"]["npi"])
+    assert len(node["billingProvider"]["npi"]) == 10
+    assert _luhn_npi_ok(node["billingProvider"]["npi"])
     assert date.fromisoformat(node["serviceFrom"]) <= date.fromisoformat(node["serviceTo"])
     for amount in ("allowedAmount", "paidAmount", "patientResponsibility"):
         if node[amount] is not None:

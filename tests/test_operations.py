@@ -27,7 +27,9 @@ async def test_every_response_carries_a_request_id(gateway: Gateway) -> None:
 
 
 async def test_metrics_speak_prometheus_with_the_contract_names(gateway: Gateway) -> None:
-    await gateway.query("query { claims(search: {}, first: 3) { edges { node { claimNumber } } } }", as_user="dana.reyes")
+    await gateway.query(
+        "query { claims(search: {}, first: 3) { edges { node { claimNumber } } } }", as_user="dana.reyes"
+    )
     text = (await gateway.client.get("/metrics")).text
     for name in (
         "graphql_requests_total",
@@ -47,9 +49,14 @@ async def test_log_lines_carry_the_request_id_and_no_variables(
     with caplog.at_level(logging.INFO, logger="gateway.http"):
         await gateway.client.post(
             "/graphql",
-            json={"query": "query Q($n: String!) { claims(search: {claimNumber: $n}) { totalCount } }",
-                  "variables": {"n": "SCAL0000000001"}},
-            headers={"x-request-id": "trace-me-42", "authorization": f"Bearer {await gateway.token('dana.reyes')}"},
+            json={
+                "query": "query Q($n: String!) { claims(search: {claimNumber: $n}) { totalCount } }",
+                "variables": {"n": "SCAL0000000001"},
+            },
+            headers={
+                "x-request-id": "trace-me-42",
+                "authorization": f"Bearer {await gateway.token('dana.reyes')}",
+            },
         )
     lines = [
         record.fields  # type: ignore[attr-defined]

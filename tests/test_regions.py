@@ -57,7 +57,13 @@ async def test_each_region_accepts_only_its_own_claim_numbers(gateway: Gateway, 
     for other in REGION_CODES:
         number = f"{other}0000000001"
         assert adapter.is_own_claim_number(number) is (number == own)
-    for malformed in (f"{code}123", f"{code}00000000011", f"{code.lower()}0000000001", f"{code}000000000X", ""):
+    for malformed in (
+        f"{code}123",
+        f"{code}00000000011",
+        f"{code.lower()}0000000001",
+        f"{code}000000000X",
+        "",
+    ):
         assert adapter.is_own_claim_number(malformed) is False
 
 

@@ -28,7 +28,9 @@ async def test_the_viewer_sees_their_own_account(gateway: Gateway, person: str) 
 
 async def test_associations_carry_status_and_access_level(gateway: Gateway) -> None:
     dana = (await gateway.query(VIEWER, as_user="dana.reyes"))["data"]["viewer"]["user"]
-    found = {(a["entity"]["taxId"], a["region"]["code"], a["status"], a["access"]) for a in dana["associations"]}
+    found = {
+        (a["entity"]["taxId"], a["region"]["code"], a["status"], a["access"]) for a in dana["associations"]
+    }
     assert found == {
         ("95-1000001", "SCAL", "ACTIVE", "CLINICAL"),
         ("95-1000001", "NCAL", "ACTIVE", "CLINICAL"),
@@ -36,9 +38,12 @@ async def test_associations_carry_status_and_access_level(gateway: Gateway) -> N
     }
     tess = (await gateway.query(VIEWER, as_user="tess.nguyen"))["data"]["viewer"]["user"]
     assert tess["kind"] == "THIRD_PARTY_ADMINISTRATOR"
-    assert [(a["entity"]["taxId"], a["access"]) for a in tess["associations"]] == [("58-6000006", "ADMINISTRATIVE")]
+    assert [(a["entity"]["taxId"], a["access"]) for a in tess["associations"]] == [
+        ("58-6000006", "ADMINISTRATIVE")
+    ]
     filtered = await gateway.query(
-        "query { viewer { user { associations(status: PENDING) { region { code } } } } }", as_user="dana.reyes"
+        "query { viewer { user { associations(status: PENDING) { region { code } } } } }",
+        as_user="dana.reyes",
     )
     assert filtered["data"]["viewer"]["user"]["associations"] == [{"region": {"code": "GA"}}]
 
@@ -61,10 +66,14 @@ async def test_the_in_basket_holds_the_viewers_messages_newest_first(gateway: Ga
     assert [n["sentAt"] for n in nodes] == sorted((n["sentAt"] for n in nodes), reverse=True)
     assert {n["region"]["code"] for n in nodes} <= {"SCAL", "NCAL"}
     assert all(n["claim"] is None or n["claim"]["entity"]["taxId"] == "95-1000001" for n in nodes)
-    replies = await gateway.query(IN_BASKET, {"folder": "CUSTOMER_SERVICE_REPLY", "first": 100}, as_user="dana.reyes")
+    replies = await gateway.query(
+        IN_BASKET, {"folder": "CUSTOMER_SERVICE_REPLY", "first": 100}, as_user="dana.reyes"
+    )
     letters = [e["node"] for e in replies["data"]["viewer"]["inBasket"]["edges"]]
     assert letters
-    assert all(n["folder"] == "CUSTOMER_SERVICE_REPLY" and n["kind"] == "ACKNOWLEDGEMENT_LETTER" for n in letters)
+    assert all(
+        n["folder"] == "CUSTOMER_SERVICE_REPLY" and n["kind"] == "ACKNOWLEDGEMENT_LETTER" for n in letters
+    )
 
 
 CLAIM_MESSAGES = """query ($n: String!) { claims(search: {claimNumber: $n}) { edges { node { messages(first: 50) {
@@ -89,14 +98,18 @@ async def test_a_california_submission_has_its_acknowledgement_letter(gateway: G
     sent = next(m for m in messages if m["id"] == letter["inReplyTo"]["id"])
     assert sent["folder"] == "SENT"
     [pdf] = sent["attachments"]
-    assert pdf["contentType"] == "application/pdf" and pdf["filename"].endswith(".pdf")
+    assert pdf["contentType"] == "application/pdf"
+    assert pdf["filename"].endswith(".pdf")
 
 
 async def test_the_in_basket_pages_and_filters(gateway: Gateway) -> None:
     first = await gateway.query(IN_BASKET, {"first": 3}, as_user="omar.haddad")
     basket = first["data"]["viewer"]["inBasket"]
-    assert len(basket["edges"]) == 3 and basket["pageInfo"]["hasNextPage"]
-    second = await gateway.query(IN_BASKET, {"first": 3, "after": basket["pageInfo"]["endCursor"]}, as_user="omar.haddad")
+    assert len(basket["edges"]) == 3
+    assert basket["pageInfo"]["hasNextPage"]
+    second = await gateway.query(
+        IN_BASKET, {"first": 3, "after": basket["pageInfo"]["endCursor"]}, as_user="omar.haddad"
+    )
     ids_first = {e["node"]["id"] for e in basket["edges"]}
     ids_second = {e["node"]["id"] for e in second["data"]["viewer"]["inBasket"]["edges"]}
     assert ids_first.isdisjoint(ids_second)
@@ -117,21 +130,28 @@ async def test_messages_and_attachments_are_unreachable_by_others(gateway: Gatew
     assert attachments, "the demo SCAL0000000002 message carries a PDF"
     ids = [n["id"] for n in nodes] + [str(m["id"]) for m in messages] + [a["id"] for a in attachments]
     for person in ("omar.haddad", "tess.nguyen", "rep.scal"):
-        other = await gateway.query("query ($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids}, as_user=person)
+        other = await gateway.query(
+            "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids}, as_user=person
+        )
         assert other["data"]["nodes"] == [None] * len(ids), person
     # the download answers the owner's colleagues on the Tax ID, and 404 to anyone else, as for a missing id
     attachment = attachments[0]
     token = await gateway.token("dana.reyes")
-    ok = await gateway.client.get(f"/attachments/{attachment['id']}", headers={"authorization": f"Bearer {token}"})
+    ok = await gateway.client.get(
+        f"/attachments/{attachment['id']}", headers={"authorization": f"Bearer {token}"}
+    )
     assert ok.status_code == 200
     assert ok.headers["content-type"] == attachment["contentType"]
-    assert ok.content.startswith(b"%PDF-") and len(ok.content) == attachment["sizeBytes"]
+    assert ok.content.startswith(b"%PDF-")
+    assert len(ok.content) == attachment["sizeBytes"]
     assert hashlib.sha256(ok.content).hexdigest() == attachment["sha256"]
     other_token = await gateway.token("omar.haddad")
     hidden = await gateway.client.get(
         f"/attachments/{attachment['id']}", headers={"authorization": f"Bearer {other_token}"}
     )
-    missing = await gateway.client.get("/attachments/QXR0YWNobWVudDpTQ0FMOjk5OTk5OQ", headers={"authorization": f"Bearer {other_token}"})
+    missing = await gateway.client.get(
+        "/attachments/QXR0YWNobWVudDpTQ0FMOjk5OTk5OQ", headers={"authorization": f"Bearer {other_token}"}
+    )
     assert hidden.status_code == missing.status_code == 404
     assert hidden.content == missing.content
     anonymous = await gateway.client.get(f"/attachments/{attachment['id']}")
@@ -161,7 +181,9 @@ async def test_the_provider_picker_pages_through_sixty_colorado_providers(gatewa
 
 
 async def test_the_provider_picker_searches_by_name_or_npi(gateway: Gateway) -> None:
-    everyone = await gateway.query(PICKER, {"t": "84-2000002", "r": "CO", "first": 100}, as_user="omar.haddad")
+    everyone = await gateway.query(
+        PICKER, {"t": "84-2000002", "r": "CO", "first": 100}, as_user="omar.haddad"
+    )
     first = everyone["data"]["entity"]["providers"]["edges"][7]["node"]
     word = first["name"].split()[-1].strip(",.")
     by_name = await gateway.query(
@@ -174,5 +196,7 @@ async def test_the_provider_picker_searches_by_name_or_npi(gateway: Gateway) -> 
         PICKER, {"t": "84-2000002", "r": "CO", "s": first["npi"], "first": 100}, as_user="omar.haddad"
     )
     assert [e["node"]["npi"] for e in by_npi["data"]["entity"]["providers"]["edges"]] == [first["npi"]]
-    wildcard = await gateway.query(PICKER, {"t": "84-2000002", "r": "CO", "s": "%", "first": 5}, as_user="omar.haddad")
+    wildcard = await gateway.query(
+        PICKER, {"t": "84-2000002", "r": "CO", "s": "%", "first": 5}, as_user="omar.haddad"
+    )
     assert wildcard["data"]["entity"]["providers"]["totalCount"] == 0

@@ -33,7 +33,9 @@ from gateway.directory.tables import (
 )
 from regions.base.records import Page
 
-_USER_COLUMNS = tuple(c for c in users.c if c.name not in {"password_hash", "failed_sign_ins", "locked_until"})
+_USER_COLUMNS = tuple(
+    c for c in users.c if c.name not in {"password_hash", "failed_sign_ins", "locked_until"}
+)
 _ASSOCIATION_COLUMNS = (associations, entities.c.tax_id)
 
 
@@ -55,8 +57,12 @@ class DirectoryStore:
 
     async def credentials(self, user_id: str) -> Credentials | None:
         statement = select(
-            users.c.id, users.c.user_id, users.c.status, users.c.password_hash,
-            users.c.failed_sign_ins, users.c.locked_until,
+            users.c.id,
+            users.c.user_id,
+            users.c.status,
+            users.c.password_hash,
+            users.c.failed_sign_ins,
+            users.c.locked_until,
         ).where(users.c.user_id == user_id.strip().lower())
         rows = await self._all(statement)
         if not rows:
@@ -71,7 +77,9 @@ class DirectoryStore:
             locked_until=row["locked_until"],
         )
 
-    async def record_sign_in(self, user_pk: int, *, failed_sign_ins: int, locked_until: datetime | None) -> None:
+    async def record_sign_in(
+        self, user_pk: int, *, failed_sign_ins: int, locked_until: datetime | None
+    ) -> None:
         async with self.engine.begin() as connection:
             await connection.execute(
                 update(users)
@@ -81,7 +89,9 @@ class DirectoryStore:
 
     async def set_password_hash(self, user_pk: int, password_hash: str) -> None:
         async with self.engine.begin() as connection:
-            await connection.execute(update(users).where(users.c.id == user_pk).values(password_hash=password_hash))
+            await connection.execute(
+                update(users).where(users.c.id == user_pk).values(password_hash=password_hash)
+            )
 
     # ----------------------------------------------------------------- entities
 
@@ -143,7 +153,10 @@ class DirectoryStore:
     async def pending_associations(
         self, region: str, *, after: int | None, limit: int, with_total: bool
     ) -> Page[AssociationRecord]:
-        conditions = [associations.c.region == region, associations.c.status == AssociationStatus.PENDING.value]
+        conditions = [
+            associations.c.region == region,
+            associations.c.status == AssociationStatus.PENDING.value,
+        ]
         page_conditions = list(conditions)
         if after is not None:
             page_conditions.append(associations.c.id > after)
@@ -156,7 +169,9 @@ class DirectoryStore:
             async with self.engine.connect() as connection:
                 count = select(func.count()).select_from(associations).where(*conditions)
                 total = int((await connection.execute(count)).scalar_one())
-        return Page(items=[_association(row) for row in rows[:limit]], has_more=len(rows) > limit, total=total)
+        return Page(
+            items=[_association(row) for row in rows[:limit]], has_more=len(rows) > limit, total=total
+        )
 
     # -------------------------------------------------------------------- audit
 
@@ -174,8 +189,13 @@ class DirectoryStore:
         async with self.engine.begin() as connection:
             await connection.execute(
                 insert(audit_events).values(
-                    at=at, actor=actor, action=action, outcome=outcome,
-                    client_address=client_address, request_id=request_id, detail=detail,
+                    at=at,
+                    actor=actor,
+                    action=action,
+                    outcome=outcome,
+                    client_address=client_address,
+                    request_id=request_id,
+                    detail=detail,
                 )
             )
 
@@ -183,7 +203,8 @@ class DirectoryStore:
 
     async def _all(self, statement: Select[Any]) -> Sequence[RowMapping]:
         async with self.engine.connect() as connection:
-            return (await connection.execute(statement)).mappings().all()
+            rows: Sequence[RowMapping] = (await connection.execute(statement)).mappings().all()
+            return rows
 
 
 def _user(row: RowMapping) -> UserRecord:

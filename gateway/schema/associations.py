@@ -7,12 +7,11 @@ from datetime import datetime
 import strawberry
 
 from gateway.context import Info
-from gateway.directory.records import AssociationRecord
+from gateway.directory.records import AccessLevel, AssociationRecord, AssociationStatus
 from gateway.errors import Forbidden, Unauthenticated
 from gateway.ids import encode_id
 from gateway.loaders import PendingAssociationsQuery
 from gateway.schema.entities import ProviderEntity
-from gateway.schema.enums import AccessLevel, AssociationStatus
 from gateway.schema.regions import Region, region
 from gateway.schema.relay import Node, PageInfo, decode_cursor, encode_cursor, page_size, selects
 from gateway.schema.users import User
@@ -84,7 +83,9 @@ async def pending_associations(info: Info, first: int | None, after: str | None)
         after_pk = None if values is None else int(values[0])
     except (TypeError, ValueError):
         after_pk = None
-    query = PendingAssociationsQuery(principal.represents_region, after_pk, limit, selects(info, "totalCount"))
+    query = PendingAssociationsQuery(
+        principal.represents_region, after_pk, limit, selects(info, "totalCount")
+    )
     page = await info.context.loaders.pending_association_page.load(query)
     for record in page.items:
         info.context.loaders.association_by_id.prime(record.pk, record)

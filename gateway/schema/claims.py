@@ -14,7 +14,7 @@ from gateway.errors import BadUserInput, Unauthenticated
 from gateway.ids import encode_id
 from gateway.loaders import RegionPk, RegionQuery
 from gateway.schema.entities import Provider, ProviderEntity
-from gateway.schema.enums import ClaimAction, ClaimStatus, PaymentMethod, PlanType, RegionCode
+from gateway.schema.enums import RegionCode
 from gateway.schema.regions import Region, region
 from gateway.schema.relay import (
     Node,
@@ -28,7 +28,15 @@ from gateway.schema.relay import (
 )
 from regions.base.queries import ClaimCursor
 from regions.base.queries import ClaimSearch as ClaimQuery
-from regions.base.records import ClaimRecord, MemberRecord, PaymentRecord
+from regions.base.records import (
+    ClaimAction,
+    ClaimRecord,
+    ClaimStatus,
+    MemberRecord,
+    PaymentMethod,
+    PaymentRecord,
+    PlanType,
+)
 
 if TYPE_CHECKING:
     from gateway.schema.messages import MessageConnection
@@ -91,7 +99,9 @@ class Claim(Node):
     )
     status_detail: str | None
     payment: Payment | None
-    diagnosis_codes: list[str] | None = strawberry.field(description="Clinical: null for administrative access.")
+    diagnosis_codes: list[str] | None = strawberry.field(
+        description="Clinical: null for administrative access."
+    )
     record: strawberry.Private[ClaimRecord]
 
     @classmethod
@@ -180,7 +190,9 @@ def _order_key(claim: ClaimRecord) -> tuple[date, str]:
     return (claim.received_on, claim.claim_number)
 
 
-async def search_claims(info: Info, search: ClaimSearch, first: int | None, after: str | None) -> ClaimConnection:
+async def search_claims(
+    info: Info, search: ClaimSearch, first: int | None, after: str | None
+) -> ClaimConnection:
     """One keyset page per approved region, all at once, merged newest first."""
     context = info.context
     if not context.principal.signed_in:
@@ -222,4 +234,3 @@ async def search_claims(info: Info, search: ClaimSearch, first: int | None, afte
         page_info=PageInfo(has_next_page=has_more, end_cursor=edges[-1].cursor if edges else None),
         total_count=sum(page.total or 0 for page in pages),
     )
-

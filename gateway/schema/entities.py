@@ -8,11 +8,11 @@ from typing import Annotated
 import strawberry
 
 from gateway.context import Info
-from gateway.directory.records import AgreementRecord, EntityRecord
+from gateway.directory.records import AgreementRecord, AgreementStatus, EntityKind, EntityRecord
 from gateway.errors import RegionUnavailable
 from gateway.ids import encode_id
 from gateway.loaders import RegionQuery
-from gateway.schema.enums import AgreementStatus, EntityKind, RegionCode
+from gateway.schema.enums import RegionCode
 from gateway.schema.regions import Region, region
 from gateway.schema.relay import Node, PageInfo, decode_cursor, encode_cursor, page_size, selects
 from regions.base.queries import ProviderCursor, ProviderSearch
@@ -68,7 +68,9 @@ class ProviderEntity(Node):
         entities = await info.context.loaders.entity_by_id.load_many(pks)
         return [ProviderEntity.from_record(entity) for entity in entities if entity is not None]
 
-    @strawberry.field(description="The on-behalf-of provider picker: providers linked to this Tax ID in a region.")
+    @strawberry.field(
+        description="The on-behalf-of provider picker: providers linked to this Tax ID in a region."
+    )
     async def providers(
         self,
         info: Info,
@@ -125,7 +127,9 @@ class Provider(Node):
         return region(self.region_code)
 
     @strawberry.field
-    async def entity(self, info: Info) -> Annotated[ProviderEntity, strawberry.lazy("gateway.schema.entities")]:
+    async def entity(
+        self, info: Info
+    ) -> Annotated[ProviderEntity, strawberry.lazy("gateway.schema.entities")]:
         record = await info.context.loaders.entity_by_tax_id.load(self.tax_id)
         if record is None:
             # The provider was visible through an association with this Tax ID, so its entity is too.

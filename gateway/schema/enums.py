@@ -1,8 +1,10 @@
-"""The contract's enums, taken from the records' own vocabularies so there is one list of each."""
+"""The contract's enums. They are the records' own vocabularies, registered with strawberry here, so there is
+one list of each; schema modules annotate fields with the record enums themselves."""
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import strawberry
 
@@ -10,20 +12,28 @@ from gateway.directory import records as directory
 from regions.base import records as regional
 from regions.base.registry import REGION_CODES
 
-# Generated from the registry, so an eighth region needs no change here.
-RegionCode = strawberry.enum(Enum("RegionCode", {code: code for code in REGION_CODES}))  # type: ignore[misc]
+for vocabulary in (
+    directory.UserKind,
+    directory.UserStatus,
+    directory.EntityKind,
+    directory.AgreementStatus,
+    directory.AssociationStatus,
+    directory.AccessLevel,
+    regional.ClaimStatus,
+    regional.PlanType,
+    regional.PaymentMethod,
+    regional.MessageKind,
+    regional.MessageFolder,
+    regional.RfiSubtopic,
+    regional.ClaimAction,
+):
+    strawberry.enum(vocabulary)
 
-UserKind = strawberry.enum(directory.UserKind)
-UserStatus = strawberry.enum(directory.UserStatus)
-EntityKind = strawberry.enum(directory.EntityKind)
-AgreementStatus = strawberry.enum(directory.AgreementStatus)
-AssociationStatus = strawberry.enum(directory.AssociationStatus)
-AccessLevel = strawberry.enum(directory.AccessLevel)
-ClaimStatus = strawberry.enum(regional.ClaimStatus)
-PlanType = strawberry.enum(regional.PlanType)
-PaymentMethod = strawberry.enum(regional.PaymentMethod)
-MessageKind = strawberry.enum(regional.MessageKind)
-MessageFolder = strawberry.enum(regional.MessageFolder)
-RfiSubtopic = strawberry.enum(regional.RfiSubtopic)
+if TYPE_CHECKING:
 
-ClaimAction = strawberry.enum(regional.ClaimAction)
+    class RegionCode(Enum):
+        """The codes of the registry (typed loosely: they are generated)."""
+
+else:
+    # Generated from the registry, so an eighth region needs no change here.
+    RegionCode = strawberry.enum(Enum("RegionCode", {code: code for code in REGION_CODES}))

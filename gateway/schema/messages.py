@@ -13,7 +13,6 @@ from gateway.errors import BadUserInput, RegionUnavailable
 from gateway.ids import encode_id
 from gateway.loaders import RegionPk, RegionQuery
 from gateway.schema.entities import Provider
-from gateway.schema.enums import MessageFolder, MessageKind, RfiSubtopic
 from gateway.schema.regions import Region, region
 from gateway.schema.relay import (
     Node,
@@ -26,7 +25,15 @@ from gateway.schema.relay import (
     selects,
 )
 from regions.base.queries import MessageCursor, MessageSearch
-from regions.base.records import AttachmentRecord, ClaimRecord, MessageRecord, Page
+from regions.base.records import (
+    AttachmentRecord,
+    ClaimRecord,
+    MessageFolder,
+    MessageKind,
+    MessageRecord,
+    Page,
+    RfiSubtopic,
+)
 
 if TYPE_CHECKING:
     from gateway.schema.claims import Claim
@@ -87,7 +94,9 @@ class Message(Node):
 
         if self.record.claim_pk is None:
             return None
-        claim = await info.context.loaders.claim_by_id.load(RegionPk(self.record.region, self.record.claim_pk))
+        claim = await info.context.loaders.claim_by_id.load(
+            RegionPk(self.record.region, self.record.claim_pk)
+        )
         return None if claim is None else Claim.from_record(claim)
 
     @strawberry.field
@@ -154,7 +163,9 @@ def _connection(pages: list[Page[MessageRecord]], limit: int) -> MessageConnecti
     )
 
 
-async def claim_messages(info: Info, claim: ClaimRecord, first: int | None, after: str | None) -> MessageConnection:
+async def claim_messages(
+    info: Info, claim: ClaimRecord, first: int | None, after: str | None
+) -> MessageConnection:
     """Messages on one claim the caller already sees, newest first."""
     limit = page_size(first)
     search = MessageSearch(

@@ -71,7 +71,7 @@ async def resolve_node(info: Info, global_id: str) -> Node | None:
     if parts is None:
         return None
     if parts.type_name in _REGIONAL:
-        if parts.region not in info.context.runtime.regions:
+        if parts.region is None or parts.region not in info.context.runtime.regions:
             return None
         return await _REGIONAL[parts.type_name](info, RegionPk(parts.region, parts.pk))
     if parts.type_name in _NATIONAL and parts.region is None:

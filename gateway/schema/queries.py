@@ -29,7 +29,7 @@ def normalise_tax_id(tax_id: str) -> str | None:
 @strawberry.type
 class Query:
     @strawberry.field
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:  # noqa: A002 (the Relay name)
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
 
     @strawberry.field

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 import strawberry
@@ -23,10 +24,9 @@ class OperationTypeRecorder(SchemaExtension):
         context = self.execution_context.context
         request = getattr(context, "request", None)
         if request is not None:
-            try:
+            # RuntimeError: no operation could be chosen; validation reports that itself.
+            with contextlib.suppress(RuntimeError):
                 request.state.operation_type = self.execution_context.operation_type.value
-            except RuntimeError:  # no operation could be chosen; validation reports it
-                pass
             request.state.operation_name = self.execution_context.operation_name
         yield
 

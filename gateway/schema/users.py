@@ -8,12 +8,13 @@ import strawberry
 
 from gateway import access
 from gateway.context import Info
-from gateway.directory.records import UserRecord
+from gateway.directory.records import AssociationStatus, UserKind, UserRecord, UserStatus
 from gateway.ids import encode_id
-from gateway.schema.enums import AssociationStatus, MessageFolder, RegionCode, UserKind, UserStatus
+from gateway.schema.enums import RegionCode
 from gateway.schema.messages import MessageConnection, in_basket
 from gateway.schema.regions import Region, region
 from gateway.schema.relay import Node
+from regions.base.records import MessageFolder
 
 if TYPE_CHECKING:
     from gateway.schema.associations import Association
@@ -54,7 +55,9 @@ class Profile:
             last_name=record.last_name,
             email=record.email,
             phone=record.phone,
-            work=WorkInfo(organization=record.organization, job_title=record.job_title, phone=record.work_phone),
+            work=WorkInfo(
+                organization=record.organization, job_title=record.job_title, phone=record.work_phone
+            ),
             supervisor=supervisor,
         )
 
@@ -88,7 +91,8 @@ class User(Node):
         return [
             Association.from_record(record)
             for record in records
-            if (region is None or record.region == region.value) and (status is None or record.status is status)
+            if (region is None or record.region == region.value)
+            and (status is None or record.status is status)
         ]
 
 
@@ -96,7 +100,9 @@ class User(Node):
 class Viewer:
     user: User
 
-    @strawberry.field(description="The region the session is working in (region switching in Manage My Account).")
+    @strawberry.field(
+        description="The region the session is working in (region switching in Manage My Account)."
+    )
     def active_region(self, info: Info) -> Region | None:
         code = info.context.principal.active_region
         return region(code) if code in access.approved_regions(info.context.principal) else None

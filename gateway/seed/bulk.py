@@ -12,7 +12,7 @@ from typing import Final
 
 from gateway.directory.records import EntityKind
 from gateway.seed.fixed import (
-    ENTITY_PK,
+    ENTITIES,
     FIXED_MEMBER_IDS,
     FIXED_TAX_IDS,
     MESSAGE_OWNER,
@@ -160,9 +160,9 @@ def plan_directory(
     rows = DirectoryRows()
     entities: list[GeneratedEntity] = []
     used_tax_ids = set(FIXED_TAX_IDS)
-    used_names: set[str] = set()
-    next_pk = len(ENTITY_PK) + 1
-    next_agreement_pk = 1_000  # above any fixed agreement, so fixed keys never move
+    used_names = {entity.name for entity in ENTITIES}
+    next_pk = len(ENTITIES) + 1
+    next_agreement_pk = sum(1 for entity in ENTITIES if entity.signatory is not None) + 1
     next_writer = 1
     for region in regions:
         for _ in range(entities_per_region(claims_per_region)):

@@ -60,8 +60,7 @@ class SeedReport:
 
 async def stores_are_empty(directory_engine: AsyncEngine, region_engines: Mapping[str, AsyncEngine]) -> bool:
     """True when the directory has no users: regional rows nobody can sign in to see count as empty."""
-    # The region engines are part of the signature so callers need not know that only the directory decides.
-    del region_engines
+    # The region engines are in the signature so callers need not know that only the directory decides.
     async with directory_engine.connect() as connection:
         count = (await connection.execute(select(func.count()).select_from(users))).scalar_one()
     return int(count) == 0
@@ -103,14 +102,17 @@ async def seed(
     await _write_directory(directory_engine, directory)
     total = sum(len(generator.rows.claims) + generator.claim_count for generator in generators.values())
     with tqdm(total=total, unit="claim", desc="seeding", disable=not progress) as bar:
-        counts = await asyncio.gather(
-            *(_write_region(region_engines[code], generator, bar) for code, generator in generators.items())
-        )
+        # Regions are separate stores, so they are written side by side; one failing cancels the rest.
+        async with asyncio.TaskGroup() as group:
+            tasks = {
+                code: group.create_task(_write_region(region_engines[code], generator, bar))
+                for code, generator in generators.items()
+            }
     return SeedReport(
         entities=len(directory.entities),
         users=len(directory.users),
         associations=len(directory.associations),
-        regions=dict(zip(generators, counts, strict=True)),
+        regions={code: task.result() for code, task in tasks.items()},
     )
 
 

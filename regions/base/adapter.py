@@ -67,7 +67,10 @@ class RegionAdapter:
         Default: documentation and RFI responses at any time ("can be done proactively");
         a dispute only once the claim is finalized.
         """
-        actions = [ClaimAction.SUBMIT_SUPPORTING_DOCUMENTATION, ClaimAction.RESPOND_TO_REQUEST_FOR_INFORMATION]
+        actions = [
+            ClaimAction.SUBMIT_SUPPORTING_DOCUMENTATION,
+            ClaimAction.RESPOND_TO_REQUEST_FOR_INFORMATION,
+        ]
         if claim.status in FINALIZED_STATUSES:
             actions.append(ClaimAction.FILE_DISPUTE)
         return tuple(actions)

@@ -202,8 +202,7 @@ class RegionStore:
         page_conditions = list(conditions)
         if search.after is not None:
             page_conditions.append(
-                tuple_(messages.c.sent_at, messages.c.id)
-                < tuple_(search.after.sent_at, search.after.pk)
+                tuple_(messages.c.sent_at, messages.c.id) < tuple_(search.after.sent_at, search.after.pk)
             )
         statement = (
             select(messages)
@@ -280,7 +279,8 @@ class RegionStore:
     async def _all(self, statement: Select[Any]) -> Sequence[RowMapping]:
         async with self.engine.connect() as connection:
             result = await connection.execute(statement)
-            return result.mappings().all()
+            rows: Sequence[RowMapping] = result.mappings().all()
+            return rows
 
     async def _page(
         self, statement: Select[Any], total_query: Select[Any], with_total: bool, has_cursor: bool
@@ -297,4 +297,3 @@ class RegionStore:
         # A page past the end carries no row to hold the count: ask for it on its own.
         async with self.engine.connect() as connection:
             return rows, int((await connection.execute(total_query)).scalar_one())
-

@@ -1,0 +1,87 @@
+"""One region down or slow costs only its own data: the others answer, within the deadline (HTTP.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+
+from regions.base.adapter import RegionAdapter
+from regions.base.queries import ClaimSearch
+from regions.base.records import ClaimRecord, Page
+from tests.conftest import Gateway, settings_for, start_gateway
+from tests.services import StoreUrls
+
+UNREACHABLE = "postgresql+asyncpg://postgres@127.0.0.1:9/nothing_listens_here"
+CLAIMS = """query { claims(search: {}, first: 50) { totalCount edges { node { claimNumber region { code } } } } }"""
+
+
+@pytest.fixture
+async def ncal_down(seeded: StoreUrls, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gateway]:
+    urls = replace(seeded, regions={**seeded.regions, "NCAL": UNREACHABLE})
+    async for running in start_gateway(
+        settings_for(urls, tmp_path_factory.mktemp("down"), region_timeout_ms=1500)
+    ):
+        yield running
+
+
+async def test_a_gateway_starts_and_serves_when_a_region_is_unreachable(ncal_down: Gateway) -> None:
+    # when
+    started = time.perf_counter()
+    body = await ncal_down.query(CLAIMS, as_user="dana.reyes")
+    elapsed = time.perf_counter() - started
+    # then the SCAL claims are served, NCAL's are missing, and one error names NCAL
+    regions = {edge["node"]["region"]["code"] for edge in body["data"]["claims"]["edges"]}
+    assert regions == {"SCAL"}
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "REGION_UNAVAILABLE", "region": "NCAL"}
+    assert elapsed < 1.5
+    ready = await ncal_down.client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["failing"] == ["region:NCAL"]
+
+
+async def test_the_breaker_opens_after_repeated_failures_and_answers_at_once(ncal_down: Gateway) -> None:
+    for _ in range(6):
+        await ncal_down.query(CLAIMS, as_user="dana.reyes")
+    assert ncal_down.runtime.fanout.breakers["NCAL"].opened_at is not None
+    started = time.perf_counter()
+    body = await ncal_down.query(CLAIMS, as_user="dana.reyes")
+    assert time.perf_counter() - started < 0.5
+    assert body["errors"][0]["extensions"]["region"] == "NCAL"
+    text = (await ncal_down.client.get("/metrics")).text
+    assert 'region_backend_errors_total{kind="circuit_open",region="NCAL"}' in text
+
+
+class SlowAdapter(RegionAdapter):
+    """A region whose backend answers claims searches after a delay (an injected fault)."""
+
+    delay = 5.0
+
+    async def search_claims(self, search: ClaimSearch) -> Page[ClaimRecord]:
+        await asyncio.sleep(self.delay)
+        return await super().search_claims(search)
+
+
+@pytest.fixture
+async def ncal_slow(seeded: StoreUrls, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gateway]:
+    async for running in start_gateway(
+        settings_for(seeded, tmp_path_factory.mktemp("slow"), region_timeout_ms=300)
+    ):
+        regions = running.runtime.regions
+        assert isinstance(regions, dict)
+        slow = type("SlowNorthernCalifornia", (SlowAdapter,), {"rules": regions["NCAL"].rules})
+        regions["NCAL"] = slow(regions["NCAL"].store)
+        yield running
+
+
+async def test_a_slow_region_costs_its_deadline_not_the_request(ncal_slow: Gateway) -> None:
+    started = time.perf_counter()
+    body = await ncal_slow.query(CLAIMS, as_user="dana.reyes")
+    elapsed = time.perf_counter() - started
+    assert {e["node"]["region"]["code"] for e in body["data"]["claims"]["edges"]} == {"SCAL"}
+    assert body["errors"][0]["extensions"] == {"code": "REGION_UNAVAILABLE", "region": "NCAL"}
+    assert 0.3 <= elapsed < 1.5
