@@ -42,7 +42,7 @@ async def _seed(settings: Settings, claims_per_region: int, random_seed: int, on
             random_seed=random_seed,
             progress=sys.stderr.isatty(),
         )
-        print(report)
+        print(report.summary())
     finally:
         await runtime.close()
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -74,3 +75,39 @@ def error_extensions(error: GraphQLError, request_id: str | None) -> dict[str, A
         )
         return {"code": code.value}
     return {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id}
+
+
+class UserErrorCode(Enum):
+    """Stable codes of expected mutation failures (`userErrors`), as the client contract names them."""
+
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    NOT_ALLOWED = "NOT_ALLOWED"
+    AGREEMENT_NOT_ON_FILE = "AGREEMENT_NOT_ON_FILE"
+    ALREADY_EXISTS = "ALREADY_EXISTS"
+    REGION_NOT_APPROVED = "REGION_NOT_APPROVED"
+    ACTION_NOT_AVAILABLE = "ACTION_NOT_AVAILABLE"
+    PROVIDER_PICKER_NOT_AVAILABLE = "PROVIDER_PICKER_NOT_AVAILABLE"
+    ATTACHMENT_TYPE_NOT_ALLOWED = "ATTACHMENT_TYPE_NOT_ALLOWED"
+    ATTACHMENT_TOO_LARGE = "ATTACHMENT_TOO_LARGE"
+    PASSWORD_GUIDELINES = "PASSWORD_GUIDELINES"
+    WRONG_PASSWORD = "WRONG_PASSWORD"
+    TOKEN_INVALID = "TOKEN_INVALID"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One expected failure of a mutation: a code, a human message, and the input field at fault."""
+
+    code: UserErrorCode
+    message: str
+    field: tuple[str, ...] | None = None
+
+
+class MutationRefused(Exception):
+    """Raised by a mutation service for expected failures; the payload carries them as `userErrors`
+    and nothing of the mutation is committed."""
+
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = problems

@@ -53,7 +53,7 @@ class Runtime:
         return cls(
             settings=settings,
             metrics=metrics,
-            cache=create_cache(settings.redis_url, metrics),
+            cache=create_cache(settings.redis_url, metrics, prefix=settings.redis_prefix),
             directory=DirectoryStore(directory_engine),
             regions=regions,
             fanout=Fanout(regions, metrics, timeout_seconds=settings.region_timeout_ms / 1000),

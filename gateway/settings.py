@@ -23,6 +23,8 @@ class Settings:
     directory_database_url: str = ""
     region_database_urls: Mapping[str, str] = field(default_factory=dict)
     redis_url: str | None = None
+    # Namespaces this deployment's keys, so several deployments (or test runs) can share one Redis.
+    redis_prefix: str = "gw:"
     region_timeout_ms: int = 2000
     database_pool_size: int = 10
     # Sign-in and sessions (HTTP.md): short-lived access tokens, server-side sessions.
@@ -69,6 +71,7 @@ class Settings:
                 for code in REGION_CODES
             },
             redis_url=env.get("REDIS_URL") or None,
+            redis_prefix=env.get("REDIS_PREFIX", "gw:"),
             region_timeout_ms=_int(env, "REGION_TIMEOUT_MS", 2000),
             database_pool_size=_int(env, "DATABASE_POOL_SIZE", 10),
             access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 300),

@@ -20,9 +20,10 @@ from gateway.runtime import Runtime
 from gateway.seed import seed
 from gateway.settings import Settings
 from tests.services import (
+    TEST_REDIS_PREFIX,
     StoreUrls,
+    clear_redis,
     drop_postgres_databases,
-    flush_redis,
     fresh_postgres_databases,
     sqlite_urls,
     unavailable,
@@ -39,6 +40,7 @@ def settings_for(urls: StoreUrls, data_dir: Path, **overrides: Any) -> Settings:
         directory_database_url=urls.directory,
         region_database_urls=dict(urls.regions),
         redis_url=urls.redis,
+        redis_prefix=TEST_REDIS_PREFIX,
         cookie_secure=False,
         # The shared test gateway lives for the whole run; its tokens must too.
         access_token_ttl_seconds=3600,
@@ -59,11 +61,12 @@ async def stores(
     try:
         urls = await fresh_postgres_databases(prefix)
         assert urls.redis is not None
-        await flush_redis(urls.redis)
+        await clear_redis(urls.redis)
     except (OSError, asyncpg.PostgresError, RedisError, TimeoutError) as error:
         unavailable("PostgreSQL or Redis", error)
     yield urls
     await drop_postgres_databases(prefix)
+    await clear_redis(urls.redis)
 
 
 @pytest.fixture(scope="session")

@@ -79,9 +79,15 @@ async def drop_postgres_databases(prefix: str) -> None:
         await connection.close()
 
 
-async def flush_redis(url: str) -> None:
+TEST_REDIS_PREFIX = f"gwtest{os.getpid()}:"
+
+
+async def clear_redis(url: str, prefix: str = TEST_REDIS_PREFIX) -> None:
+    """Delete this test run's keys only: other runs may share the server."""
     redis = Redis.from_url(url, socket_connect_timeout=2)
     try:
-        await asyncio.wait_for(redis.flushdb(), 5)
+        keys = [key async for key in redis.scan_iter(match=f"{prefix}*", count=500)]
+        if keys:
+            await asyncio.wait_for(redis.delete(*keys), 5)
     finally:
         await redis.aclose()

@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 from joserfc import jws
 from joserfc.errors import JoseError
-from sqlalchemy import update
 from starlette.requests import HTTPConnection
 
 from gateway.auth.keys import load_signing_key, public_jwks
@@ -21,7 +20,6 @@ from gateway.auth.principal import ANONYMOUS, Grant, Principal, PrincipalKind
 from gateway.auth.sessions import SessionStore
 from gateway.auth.tokens import AccessTokens, InvalidTokenError, IssuedToken
 from gateway.directory.records import AssociationStatus, Credentials, UserRecord, UserStatus
-from gateway.directory.tables import users
 from gateway.errors import Unauthenticated
 from gateway.observability import request_id_var
 from gateway.runtime import Runtime
@@ -219,7 +217,7 @@ class Authenticator:
             await self._directory.record_sign_in(credentials.user_pk, failed_sign_ins=0, locked_until=None)
         lock_after = self._settings.sign_in_lock_after
         # Counted before the check, atomically: parallel guesses cannot slip past the limit.
-        attempt = await self._count_attempt(credentials.user_pk)
+        attempt = await self._directory.count_failed_sign_in(credentials.user_pk)
         if lock_after and attempt > lock_after:
             return await self._refuse(SignInOutcome.LOCKED, user_id, client_address, "too_many_attempts")
         matches = await self._password_matches(credentials.password_hash, password)
@@ -260,8 +258,9 @@ class Authenticator:
             session_id=opened.session.id,
             session_expires_at=opened.session.expires_at,
         )
-        await self._audit("sign_in", SignInOutcome.OK.value, typed_user_id, client_address,
-                          session_id=opened.session.id)
+        await self._audit(
+            "sign_in", SignInOutcome.OK.value, typed_user_id, client_address, session_id=opened.session.id
+        )
         return SignInResult(outcome=SignInOutcome.OK, access=access, refresh_cookie=opened.cookie_value)
 
     async def _refuse(
@@ -279,16 +278,6 @@ class Authenticator:
         async with self._password_checks:
             # Argon2 is CPU-bound: off the event loop, so other requests keep being served.
             return await asyncio.to_thread(verify_password, password_hash, password)
-
-    async def _count_attempt(self, user_pk: int) -> int:
-        async with self._directory.engine.begin() as connection:
-            result = await connection.execute(
-                update(users)
-                .where(users.c.id == user_pk)
-                .values(failed_sign_ins=users.c.failed_sign_ins + 1)
-                .returning(users.c.failed_sign_ins)
-            )
-            return int(result.scalar_one())
 
     # ------------------------------------------------------ refresh, sign-out
 

@@ -34,12 +34,11 @@ class ExternalIdentity:
 
 
 class OidcVerifier:
-    """Verifies the provider's tokens: signature (RS256/ES256), issuer, audience, expiry.
+    """Verifies the provider's tokens: signature (RS256/ES256), issuer, audience, expiry."""
 
-    The provider's JWKS is cached for `jwks_ttl_seconds`; a token signed with a key the
-    cache does not know triggers one refetch (keys rotate), at most once every
-    `unknown_kid_refetch_seconds`, so a stream of made-up `kid`s cannot hammer the provider.
-    """
+    # The JWKS is cached for `jwks_ttl_seconds`. A key the cache does not know triggers one
+    # refetch (keys rotate), at most once every `unknown_kid_refetch_seconds`, so a stream of
+    # made-up `kid`s cannot make the gateway hammer the provider.
 
     def __init__(
         self,

@@ -56,11 +56,10 @@ def _split_cookie(cookie_value: str) -> tuple[str, str] | None:
 
 
 class SessionStore:
-    """Sessions in the directory's `sessions` table, their liveness in the shared cache.
+    """Sessions in the directory's `sessions` table, their liveness in the shared cache."""
 
-    The cache entry's expiry is the idle timer: every authenticated request pushes it on
-    (one GETEX), sign-out deletes it, and with Redis every replica sees both at once.
-    """
+    # The cache entry's expiry is the idle timer: every authenticated request pushes it on
+    # (one GETEX), sign-out deletes it, and with Redis every replica sees both at once.
 
     def __init__(
         self, engine: AsyncEngine, cache: Cache, *, idle_seconds: int, absolute_seconds: int

@@ -87,6 +87,18 @@ class DirectoryStore:
                 .values(failed_sign_ins=failed_sign_ins, locked_until=locked_until)
             )
 
+    async def count_failed_sign_in(self, user_pk: int) -> int:
+        """Count one more attempt before the password is checked, atomically, so parallel guesses
+        cannot slip past the lock; returns the new count."""
+        async with self.engine.begin() as connection:
+            result = await connection.execute(
+                update(users)
+                .where(users.c.id == user_pk)
+                .values(failed_sign_ins=users.c.failed_sign_ins + 1)
+                .returning(users.c.failed_sign_ins)
+            )
+            return int(result.scalar_one())
+
     async def set_password_hash(self, user_pk: int, password_hash: str) -> None:
         async with self.engine.begin() as connection:
             await connection.execute(

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import strawberry
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
 from gateway.schema.associations import Association
 from gateway.schema.claims import Claim
@@ -31,9 +32,21 @@ class OperationTypeRecorder(SchemaExtension):
         yield
 
 
+# Each domain contributes its own root fields; add a domain's class to the tuple of its root.
+QUERY_PARTS: tuple[type, ...] = (Query,)
+MUTATION_PARTS: tuple[type, ...] = ()
+SUBSCRIPTION_PARTS: tuple[type, ...] = ()
+
+
+def _root(name: str, parts: tuple[type, ...]) -> type | None:
+    return merge_types(name, parts) if parts else None
+
+
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
-        query=Query,
+        query=_root("Query", QUERY_PARTS),  # type: ignore[arg-type]
+        mutation=_root("Mutation", MUTATION_PARTS),
+        subscription=_root("Subscription", SUBSCRIPTION_PARTS),
         # Types reachable only through `node(id)` must still be known to the schema.
         types=[Claim, Provider, ProviderEntity, Message, Attachment, User, Association],
         config=StrawberryConfig(auto_camel_case=True),

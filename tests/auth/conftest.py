@@ -47,7 +47,9 @@ def base_settings(data_dir: Path, **overrides: Any) -> Settings:
     settings = Settings(
         data_dir=data_dir,
         directory_database_url=f"sqlite+aiosqlite:///{data_dir}/d.sqlite3",
-        region_database_urls={code: f"sqlite+aiosqlite:///{data_dir}/{code}.sqlite3" for code in REGION_CODES},
+        region_database_urls={
+            code: f"sqlite+aiosqlite:///{data_dir}/{code}.sqlite3" for code in REGION_CODES
+        },
         cookie_secure=False,
     )
     return replace(settings, **overrides)
@@ -60,20 +62,37 @@ async def seed_directory(runtime: Runtime) -> None:
         if (await connection.execute(select(func.count()).select_from(users))).scalar_one():
             return
         for pk, tax_id in ((1, NW_GROUP), (2, CO_GROUP), (3, EMPLOYER)):
-            await connection.execute(insert(entities).values(id=pk, tax_id=tax_id, name=f"Entity {pk}", kind="GROUP"))
+            await connection.execute(
+                insert(entities).values(id=pk, tax_id=tax_id, name=f"Entity {pk}", kind="GROUP")
+            )
         for pk, user_id, status, employer in ((1, "alice", "ACTIVE", 3), (2, "bob", "DISABLED", None)):
             await connection.execute(
                 insert(users).values(
-                    id=pk, user_id=user_id, kind="PROVIDER_STAFF", status=status, password_hash=PASSWORD_HASH,
-                    first_name=user_id.title(), last_name="Example", email=f"{user_id}@example.test",
-                    organization="Example Clinic", employer_entity_id=employer, created_at=now,
+                    id=pk,
+                    user_id=user_id,
+                    kind="PROVIDER_STAFF",
+                    status=status,
+                    password_hash=PASSWORD_HASH,
+                    first_name=user_id.title(),
+                    last_name="Example",
+                    email=f"{user_id}@example.test",
+                    organization="Example Clinic",
+                    employer_entity_id=employer,
+                    created_at=now,
                 )
             )
-        for pk, entity, region, access, status in ((1, 1, "NW", "CLINICAL", "ACTIVE"),
-                                                   (2, 2, "CO", "ADMINISTRATIVE", "PENDING")):
+        for pk, entity, region, access, status in (
+            (1, 1, "NW", "CLINICAL", "ACTIVE"),
+            (2, 2, "CO", "ADMINISTRATIVE", "PENDING"),
+        ):
             await connection.execute(
                 insert(associations).values(
-                    id=pk, user_id=1, entity_id=entity, region=region, access=access, status=status,
+                    id=pk,
+                    user_id=1,
+                    entity_id=entity,
+                    region=region,
+                    access=access,
+                    status=status,
                     requested_at=now,
                 )
             )
@@ -186,7 +205,9 @@ async def make_gateway(tmp_path: Path) -> AsyncIterator[MakeGateway]:
             *, cache: Cache | None = None, oidc_client: httpx.AsyncClient | None = None, **overrides: Any
         ) -> Gateway:
             settings = base_settings(tmp_path, **overrides)
-            return await stack.enter_async_context(running_gateway(settings, cache=cache, oidc_client=oidc_client))
+            return await stack.enter_async_context(
+                running_gateway(settings, cache=cache, oidc_client=oidc_client)
+            )
 
         yield make
 

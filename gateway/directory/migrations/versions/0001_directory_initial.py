@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 15:07:04.983527
+Create Date: 2026-11-23 15:19:52.277376
 
 """
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 15:07:05.009134
+Create Date: 2026-11-23 15:19:52.302209
 
 """
 
@@ -89,6 +89,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("claim_number", name=op.f("uq_claims_claim_number")),
     )
     with op.batch_alter_table("claims", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_claims_billing_provider_id"), ["billing_provider_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_claims_member_id"), ["member_id"], unique=False)
         batch_op.create_index(
             "ix_claims_tax_id_received", ["tax_id", "received_on", "claim_number"], unique=False
@@ -131,6 +134,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.create_index("ix_messages_claim_sent", ["claim_id", "sent_at", "id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_messages_in_reply_to_id"), ["in_reply_to_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_messages_on_behalf_of_provider_id"), ["on_behalf_of_provider_id"], unique=False
+        )
         batch_op.create_index("ix_messages_owner_sent", ["owner_user_id", "sent_at", "id"], unique=False)
 
     op.create_table(
@@ -164,12 +171,15 @@ def downgrade() -> None:
     op.drop_table("attachments")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_index("ix_messages_owner_sent")
+        batch_op.drop_index(batch_op.f("ix_messages_on_behalf_of_provider_id"))
+        batch_op.drop_index(batch_op.f("ix_messages_in_reply_to_id"))
         batch_op.drop_index("ix_messages_claim_sent")
 
     op.drop_table("messages")
     with op.batch_alter_table("claims", schema=None) as batch_op:
         batch_op.drop_index("ix_claims_tax_id_received")
         batch_op.drop_index(batch_op.f("ix_claims_member_id"))
+        batch_op.drop_index(batch_op.f("ix_claims_billing_provider_id"))
 
     op.drop_table("claims")
     with op.batch_alter_table("providers", schema=None) as batch_op:
