@@ -40,7 +40,7 @@ def settings_for(urls: StoreUrls, data_dir: Path, **overrides: Any) -> Settings:
         directory_database_url=urls.directory,
         region_database_urls=dict(urls.regions),
         redis_url=urls.redis,
-        redis_prefix=TEST_REDIS_PREFIX,
+        redis_prefix=redis_prefix("shared"),
         cookie_secure=False,
         # The shared test gateway lives for the whole run; its tokens must too.
         access_token_ttl_seconds=3600,
@@ -49,30 +49,37 @@ def settings_for(urls: StoreUrls, data_dir: Path, **overrides: Any) -> Settings:
     return replace(settings, **overrides)
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
-async def stores(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[StoreUrls]:
+BACKENDS = ["sqlite", "postgres"]
+
+
+async def open_stores(backend: str, tmp_path_factory: pytest.TempPathFactory, name: str) -> StoreUrls:
     """Empty stores on one backend: SQLite files, or PostgreSQL databases (one per region) with Redis."""
-    if request.param == "sqlite":
-        yield sqlite_urls(tmp_path_factory.mktemp("sqlite"))
-        return
-    prefix = f"gwtest_{os.getpid()}"
+    if backend == "sqlite":
+        return sqlite_urls(tmp_path_factory.mktemp(f"sqlite-{name}"))
     try:
-        urls = await fresh_postgres_databases(prefix)
+        urls = await fresh_postgres_databases(f"gwtest_{os.getpid()}_{name}")
         assert urls.redis is not None
-        await clear_redis(urls.redis)
+        await clear_redis(urls.redis, redis_prefix(name))
     except (OSError, asyncpg.PostgresError, RedisError, TimeoutError) as error:
         unavailable("PostgreSQL or Redis", error)
-    yield urls
-    await drop_postgres_databases(prefix)
-    await clear_redis(urls.redis)
+    return urls
 
 
-@pytest.fixture(scope="session")
-async def seeded(stores: StoreUrls, tmp_path_factory: pytest.TempPathFactory) -> StoreUrls:
-    """The stores, migrated and loaded with the demo data (DEMO_DATA.md) and a little bulk data."""
-    runtime = Runtime.create(settings_for(stores, tmp_path_factory.mktemp("seed")))
+async def close_stores(backend: str, name: str, urls: StoreUrls) -> None:
+    if backend == "postgres":
+        await drop_postgres_databases(f"gwtest_{os.getpid()}_{name}")
+        assert urls.redis is not None
+        await clear_redis(urls.redis, redis_prefix(name))
+
+
+def redis_prefix(name: str) -> str:
+    """Each gateway of a run keeps its keys (sessions, rate limits) apart from the others'."""
+    return f"{TEST_REDIS_PREFIX}{name}:"
+
+
+async def seed_stores(urls: StoreUrls, data_dir: Path) -> None:
+    """Migrate the stores and load the demo data (DEMO_DATA.md) with a little bulk data."""
+    runtime = Runtime.create(settings_for(urls, data_dir))
     try:
         await runtime.migrate()
         await seed(
@@ -82,6 +89,21 @@ async def seeded(stores: StoreUrls, tmp_path_factory: pytest.TempPathFactory) ->
         )
     finally:
         await runtime.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def stores(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[StoreUrls]:
+    """The stores of the shared, read-only gateway of one backend."""
+    urls = await open_stores(request.param, tmp_path_factory, "shared")
+    yield urls
+    await close_stores(request.param, "shared", urls)
+
+
+@pytest.fixture(scope="session")
+async def seeded(stores: StoreUrls, tmp_path_factory: pytest.TempPathFactory) -> StoreUrls:
+    await seed_stores(stores, tmp_path_factory.mktemp("seed"))
     return stores
 
 
@@ -152,3 +174,18 @@ async def gateway(seeded: StoreUrls, tmp_path_factory: pytest.TempPathFactory) -
     """One gateway over the seeded stores, shared by the read-only tests of a backend."""
     async for running in start_gateway(settings_for(seeded, tmp_path_factory.mktemp("gateway"))):
         yield running
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+async def writable_gateway(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Gateway]:
+    """A gateway over freshly seeded stores of its own, for a test module that writes: the shared
+    gateway's data stays exactly as DEMO_DATA.md writes it."""
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")[:20]
+    urls = await open_stores(request.param, tmp_path_factory, name)
+    await seed_stores(urls, tmp_path_factory.mktemp(f"seed-{name}"))
+    settings = settings_for(urls, tmp_path_factory.mktemp(f"gateway-{name}"), redis_prefix=redis_prefix(name))
+    async for running in start_gateway(settings):
+        yield running
+    await close_stores(request.param, name, urls)
