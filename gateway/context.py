@@ -25,6 +25,8 @@ class GatewayContext:
     # Regions that failed during this request: their data is null and each adds one
     # REGION_UNAVAILABLE error to the response, while the other regions' data is served.
     failed_regions: set[str] = field(default_factory=set)
+    # The graphql-transport-ws `connection_init` payload, set by strawberry on WebSocket connections.
+    connection_params: dict[str, object] | None = None
 
     def region_failed(self, region: str) -> None:
         self.failed_regions.add(region)

@@ -47,6 +47,21 @@ class BadUserInput(GatewayError):
     code = ErrorCode.BAD_USER_INPUT
 
 
+class RateLimited(GatewayError):
+    """Too many requests; `retryAfter` (seconds) tells when to try again. Answered with HTTP 429 when
+    it refuses the whole request."""
+
+    code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message, retryAfter=max(1, retry_after_seconds))
+        self.retry_after_seconds = max(1, retry_after_seconds)
+
+
+class QueryTooComplex(GatewayError):
+    code = ErrorCode.QUERY_TOO_COMPLEX
+
+
 class RegionUnavailable(GatewayError):
     code = ErrorCode.REGION_UNAVAILABLE
 

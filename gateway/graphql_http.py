@@ -93,8 +93,12 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             request.state.outcome = "rejected"
             body = {"errors": [{"message": str(error), "extensions": error_extensions_for(error)}]}
             response = Response(
-                orjson.dumps(body), status_code=400, media_type=negotiated_media_type(request)
+                orjson.dumps(body),
+                status_code=_refusal_status(error),
+                media_type=negotiated_media_type(request),
             )
+            if isinstance(error, RateLimited):
+                response.headers["retry-after"] = str(error.retry_after_seconds)
         except Exception as error:  # strawberry raises its own HTTP exceptions for malformed requests
             status = getattr(error, "status_code", None)
             if not isinstance(status, int):
@@ -162,7 +166,12 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             # GraphQL over HTTP: a request that cannot be parsed or validated is a 4xx under the newer
             # media type; plain JSON clients keep the traditional 200.
             status = 400 if media_type == GRAPHQL_RESPONSE_JSON else status
+        retry_after = None if request is None else getattr(request.state, "rate_limited", None)
+        if retry_after is not None:
+            status = 429
         response = Response(self.encode_json(response_data), status_code=status, media_type=media_type)
+        if retry_after is not None:
+            response.headers["retry-after"] = str(retry_after)
         for name, value in sub_response.headers.items():
             if name.lower() not in {"content-type", "content-length"}:
                 response.headers.append(name, value)
@@ -172,6 +181,10 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         sub_response = await super().get_sub_response(request)
         sub_response.request = request  # type: ignore[attr-defined]
         return sub_response
+
+
+def _refusal_status(error: GatewayError) -> int:
+    return 429 if isinstance(error, RateLimited) else 400
 
 
 def error_extensions_for(error: GatewayError) -> dict[str, Any]:
