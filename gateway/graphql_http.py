@@ -18,6 +18,7 @@ from gateway.auth.authenticate import Authenticator
 from gateway.context import GatewayContext
 from gateway.errors import (
     GatewayError,
+    RateLimited,
     RegionUnavailable,
     Unauthenticated,
     error_extensions,
@@ -144,6 +145,13 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         request_error = (
             result.data is None and bool(result.errors) and all(map(is_request_error, result.errors or []))
         )
+        refusals = [
+            e.original_error for e in result.errors or [] if isinstance(e.original_error, RateLimited)
+        ]
+        if result.data is None and refusals:
+            # Refused as a whole before anything ran (e.g. too many guest look-ups): HTTP 429.
+            request.state.rate_limited = max(r.retry_after_seconds for r in refusals)
+            request_error = True
         request.state.outcome = (
             "rejected" if request_error else "error" if unexpected or failed or reported else "ok"
         )
