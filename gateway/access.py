@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from gateway.auth.principal import Principal
+from gateway.directory.accounts import SupportCaseRecord
 from gateway.directory.records import (
     AccessLevel,
     AssociationRecord,
@@ -18,6 +19,7 @@ from gateway.directory.records import (
     UserKind,
     UserRecord,
 )
+from gateway.partners.records import Scope
 from regions.base.records import (
     AttachmentRecord,
     ClaimRecord,
@@ -33,10 +35,23 @@ def _access(principal: Principal, region: str, tax_id: str) -> AccessLevel | Non
     return None
 
 
+def _scoped(principal: Principal, scope: Scope) -> bool:
+    """People are bound by their associations alone; a partner also by the scopes its token holds."""
+    return not principal.is_partner or scope.value in principal.scopes
+
+
 def claim_scope(
     principal: Principal, regions: Iterable[str] | None = None, tax_id: str | None = None
 ) -> dict[str, frozenset[str]]:
     """For each region the caller may search, the Tax IDs it may see there."""
+    if not _scoped(principal, Scope.CLAIMS_READ):
+        return {}
+    return _granted(principal, regions, tax_id)
+
+
+def _granted(
+    principal: Principal, regions: Iterable[str] | None = None, tax_id: str | None = None
+) -> dict[str, frozenset[str]]:
     wanted = None if regions is None else set(regions)
     scope: dict[str, set[str]] = {}
     for grant in principal.grants:
@@ -54,7 +69,7 @@ def approved_regions(principal: Principal) -> frozenset[str]:
 
 
 def visible_claim(principal: Principal, claim: ClaimRecord | None) -> ClaimRecord | None:
-    if claim is None:
+    if claim is None or not _scoped(principal, Scope.CLAIMS_READ):
         return None
     access = _access(principal, claim.region, claim.tax_id)
     if access is None:
@@ -82,18 +97,35 @@ def may_list_providers(principal: Principal, region: str, tax_id: str) -> bool:
 def visible_message(principal: Principal, message: MessageRecord | None) -> MessageRecord | None:
     if message is None or _access(principal, message.region, message.tax_id) is None:
         return None
+    # A partner without `messages:read` still sees what it sent itself (the answer to its own submission).
+    if not _scoped(principal, Scope.MESSAGES_READ) and message.owner_user_id != principal.user_id:
+        return None
     return message
 
 
 def message_scope(principal: Principal, region: str) -> frozenset[str]:
     """Tax IDs whose messages the caller may read in a region."""
-    return claim_scope(principal, [region]).get(region, frozenset())
+    if not _scoped(principal, Scope.MESSAGES_READ):
+        return frozenset()
+    return _granted(principal, [region]).get(region, frozenset())
 
 
 def visible_attachment(principal: Principal, attachment: AttachmentRecord | None) -> AttachmentRecord | None:
     if attachment is None or _access(principal, attachment.region, attachment.tax_id) is None:
         return None
+    if not _scoped(principal, Scope.MESSAGES_READ):
+        return None
     return attachment
+
+
+def may_mark_read(principal: Principal, message: MessageRecord | None) -> bool:
+    """A message is marked read by its owner (whose in-basket holds it), while they may still see it."""
+    return (
+        may_act_as_person(principal)
+        and visible_message(principal, message) is not None
+        and message is not None
+        and message.owner_user_id == principal.user_id
+    )
 
 
 def visible_entity(principal: Principal, entity: EntityRecord | None) -> EntityRecord | None:
@@ -130,3 +162,74 @@ def visible_association(
     if principal.represents_region is not None and association.region == principal.represents_region:
         return association
     return None
+
+
+# ------------------------------------------------- account changes (Manage My Account, enrollment)
+
+
+def access_level_for(kind: UserKind) -> AccessLevel:
+    """Third-party administrators get administrative access, never clinical (seed 000)."""
+    return AccessLevel.ADMINISTRATIVE if kind is UserKind.THIRD_PARTY_ADMINISTRATOR else AccessLevel.CLINICAL
+
+
+def may_self_register(kind: UserKind) -> bool:
+    """Provider staff and third-party administrators register themselves; representatives are set up."""
+    return kind is not UserKind.REGIONAL_REPRESENTATIVE
+
+
+def may_request_associations(principal: Principal) -> bool:
+    return principal.signed_in and principal.user_kind in {
+        UserKind.PROVIDER_STAFF,
+        UserKind.THIRD_PARTY_ADMINISTRATOR,
+    }
+
+
+def may_remove_association(principal: Principal, association: AssociationRecord) -> bool:
+    """A person removes their own associations only."""
+    return principal.signed_in and association.user_pk == principal.user_pk
+
+
+def may_decide_associations(principal: Principal) -> bool:
+    return principal.signed_in and principal.represents_region is not None
+
+
+def may_decide_association(principal: Principal, association: AssociationRecord) -> bool:
+    """A representative decides requests in their own region, never their own request."""
+    return (
+        may_decide_associations(principal)
+        and association.region == principal.represents_region
+        and association.user_pk != principal.user_pk
+    )
+
+
+def may_process_agreements(principal: Principal) -> bool:
+    """Agreements are national (one per Tax ID): a representative of any region processes them."""
+    return principal.signed_in and principal.represents_region is not None
+
+
+def may_switch_to(principal: Principal, region: str) -> bool:
+    return region in approved_regions(principal)
+
+
+def visible_support_case(principal: Principal, case: SupportCaseRecord | None) -> SupportCaseRecord | None:
+    """Whoever opened a case while signed in, and the representatives of its region."""
+    if case is None or not principal.signed_in:
+        return None
+    if case.opened_by is not None and case.opened_by == principal.user_pk:
+        return case
+    if principal.represents_region is not None and case.region == principal.represents_region:
+        return case
+    return None
+
+
+# ------------------------------------------------- partner integrations (docs/partners.md)
+
+
+def may_take_action(principal: Principal) -> bool:
+    """Take Action on a claim one sees: people may, a partner only with `messages:write`."""
+    return _scoped(principal, Scope.MESSAGES_WRITE)
+
+
+def may_act_as_person(principal: Principal) -> bool:
+    """Accounts, enrollment, the in-basket and its subscription are for people; never for a partner."""
+    return not principal.is_partner

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from opentelemetry.trace import Tracer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -22,9 +23,11 @@ from gateway.attachments import download_attachment
 from gateway.auth.authenticate import Authenticator
 from gateway.auth.routes import auth_routes
 from gateway.graphql_http import GraphQLEndpoint
+from gateway.oauth import oauth_routes
 from gateway.observability import request_id_var
 from gateway.runtime import Runtime
 from gateway.settings import Settings
+from gateway.spa import web_app_routes
 
 logger = logging.getLogger("gateway.http")
 
@@ -35,8 +38,9 @@ READINESS_TIMEOUT_SECONDS = 2.0
 class RequestMiddleware:
     """Gives every request an id (the client's, if sane), returns it as `x-request-id`, logs one line."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, tracer: Tracer) -> None:
         self.app = app
+        self.tracer = tracer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in {"http", "websocket"}:
@@ -55,8 +59,10 @@ class RequestMiddleware:
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
             await send(message)
 
+        span_name = f"{scope.get('method', 'WEBSOCKET')} {scope['path']}"
         try:
-            await self.app(scope, receive, send_with_id)
+            with self.tracer.start_as_current_span(span_name, attributes={"request_id": request_id}):
+                await self.app(scope, receive, send_with_id)
         finally:
             state = scope.get("state", {})
             logger.info(
@@ -126,9 +132,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         *auth_routes(authenticator),
+        *oauth_routes(runtime, authenticator),
+        # Last: the provider web app answers only the paths nothing above claims.
+        *web_app_routes(settings),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.runtime = runtime
     app.state.authenticator = authenticator
-    app.add_middleware(RequestMiddleware)
+    app.add_middleware(RequestMiddleware, tracer=runtime.tracer)
     return app

@@ -62,6 +62,26 @@ class QueryTooComplex(GatewayError):
     code = ErrorCode.QUERY_TOO_COMPLEX
 
 
+class PersistedQueryNotFound(GatewayError):
+    code = ErrorCode.PERSISTED_QUERY_NOT_FOUND
+
+    def __init__(self) -> None:
+        super().__init__("PersistedQueryNotFound")
+
+
+class PersistedQueryRefused(GatewayError):
+    """A persisted-query extension that is malformed, or a hash that does not match its document."""
+
+    code = ErrorCode.BAD_USER_INPUT
+
+
+class DocumentNotTrusted(GatewayError):
+    code = ErrorCode.FORBIDDEN
+
+    def __init__(self) -> None:
+        super().__init__("Only trusted documents run here; this one is not registered.")
+
+
 class RegionUnavailable(GatewayError):
     code = ErrorCode.REGION_UNAVAILABLE
 
@@ -71,8 +91,18 @@ class RegionUnavailable(GatewayError):
 
 
 def is_request_error(error: GraphQLError) -> bool:
-    """Parse, validation and variable failures: found before execution, so they carry no path."""
-    return error.original_error is None and not error.path
+    """A failure found before execution (parsing, validation, variables, limits): it carries no path."""
+    return not error.path
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """An error that is a bug or a fault, not something the client asked for: masked and logged."""
+    original = error.original_error
+    if original is None:
+        return bool(error.path)  # e.g. null in a non-null field
+    if isinstance(original, GatewayError):
+        return False
+    return not (isinstance(original, GraphQLError) and is_request_error(error))
 
 
 def error_extensions(error: GraphQLError, request_id: str | None) -> dict[str, Any]:
@@ -81,8 +111,12 @@ def error_extensions(error: GraphQLError, request_id: str | None) -> dict[str, A
     if isinstance(original, GatewayError):
         return {"code": original.code.value, **original.extensions}
     if isinstance(error, GraphQLSyntaxError):
+        if "tokens. Parsing aborted" in error.message:
+            return {"code": ErrorCode.QUERY_TOO_COMPLEX.value, "limit": "tokens"}
         return {"code": ErrorCode.GRAPHQL_PARSE_FAILED.value}
-    if is_request_error(error):
+    if is_request_error(error) and (original is None or isinstance(original, GraphQLError)):
+        if (error.extensions or {}).get("code"):
+            return dict(error.extensions or {})
         code = (
             ErrorCode.BAD_USER_INPUT
             if error.message.startswith("Variable")

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from opentelemetry.trace import NoOpTracer, Tracer
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -76,11 +77,13 @@ class Fanout:
         *,
         timeout_seconds: float,
         breakers: Mapping[str, CircuitBreaker] | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self.regions = regions
         self.metrics = metrics
         self.timeout_seconds = timeout_seconds
         self.breakers = dict(breakers) if breakers else {code: CircuitBreaker() for code in regions}
+        self.tracer = tracer or NoOpTracer()
 
     async def call(self, region: str, call: Callable[[RegionAdapter], Awaitable[T]]) -> T:
         """One call to one region; any unavailability becomes `RegionUnavailable`."""
@@ -92,18 +95,20 @@ class Fanout:
             self.metrics.region_errors.labels(region, "circuit_open").inc()
             raise RegionUnavailable(region)
         started = time.perf_counter()
-        try:
-            async with asyncio.timeout(self.timeout_seconds):
-                result = await call(adapter)
-        except Exception as error:
-            kind = _failure_kind(error)
-            if kind is None:
-                raise
-            breaker.failed()
-            self.metrics.region_errors.labels(region, kind).inc()
-            raise RegionUnavailable(region) from error
-        finally:
-            self.metrics.region_duration.labels(region).observe(time.perf_counter() - started)
+        with self.tracer.start_as_current_span("region call", attributes={"region": region}) as span:
+            try:
+                async with asyncio.timeout(self.timeout_seconds):
+                    result = await call(adapter)
+            except Exception as error:
+                kind = _failure_kind(error)
+                if kind is None:
+                    raise
+                breaker.failed()
+                self.metrics.region_errors.labels(region, kind).inc()
+                span.set_attribute("region.failure", kind)
+                raise RegionUnavailable(region) from error
+            finally:
+                self.metrics.region_duration.labels(region).observe(time.perf_counter() - started)
         breaker.succeeded()
         return result
 

@@ -1,21 +1,28 @@
-"""GraphQL over HTTP: strawberry's ASGI view with our context, error codes, masking and media types."""
+"""GraphQL over HTTP (graphql.github.io/graphql-over-http): strawberry's ASGI view with our context, CSRF
+prevention, persisted documents, limits, error codes, masking and media types."""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from gateway.auth.authenticate import Authenticator
 from gateway.context import GatewayContext
+from gateway.csrf import is_forgeable, wants_ide
 from gateway.errors import (
     GatewayError,
     RateLimited,
@@ -23,39 +30,62 @@ from gateway.errors import (
     Unauthenticated,
     error_extensions,
     is_request_error,
+    is_unexpected,
 )
+from gateway.limits import document_too_large, too_many_operations
 from gateway.loaders import Loaders, LoaderScope
 from gateway.observability import request_id_var
+from gateway.persisted import TrustedDocuments, resolve_document
 from gateway.runtime import Runtime
+from gateway.schema.schema import build_schema
+from gateway.uploads import StreamingRequestAdapter, UploadLimits, read_graphql_multipart
 
 logger = logging.getLogger("gateway.graphql")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 INTERNAL_ERROR_MESSAGE = "Internal server error."
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
 def negotiated_media_type(request: Request | WebSocket) -> str:
     """The newer GraphQL-over-HTTP media type when the client accepts it, JSON otherwise."""
-    return (
-        GRAPHQL_RESPONSE_JSON
-        if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "")
-        else "application/json"
-    )
+    accept = request.headers.get("accept", "")
+    return GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept else "application/json"
+
+
+def _refusal(request: Request, status: int, code: str, message: str, **extensions: Any) -> Response:
+    """A request refused before any GraphQL ran: no `data`, one error with its code."""
+    request.state.outcome = "rejected"
+    body = {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+    return Response(orjson.dumps(body), status_code=status, media_type=negotiated_media_type(request))
+
+
+def _has_user_errors(data: Any) -> bool:
+    """Whether a mutation answered with userErrors (the `user_error` outcome of the request metrics)."""
+    if not isinstance(data, dict):
+        return False
+    return any(isinstance(payload, dict) and payload.get("userErrors") for payload in data.values())
 
 
 class GraphQLEndpoint(GraphQL[GatewayContext, None]):
     """The `/graphql` endpoint."""
 
-    def __init__(self, runtime: Runtime, authenticator: Authenticator) -> None:
-        from gateway.schema.schema import schema
+    # Uploads are parsed from the request's stream (gateway/uploads.py), which this adapter hands over.
+    request_adapter_class = StreamingRequestAdapter
 
+    def __init__(self, runtime: Runtime, authenticator: Authenticator) -> None:
+        settings = runtime.settings
         super().__init__(
-            schema,
-            graphql_ide=None if runtime.settings.production else "graphiql",
+            build_schema(settings),
+            graphql_ide=None if settings.production else "graphiql",
             allow_queries_via_get=True,
+            allowed_origins=settings.allowed_origins,
+            multipart_uploads_enabled=True,
         )
         self.runtime = runtime
         self.authenticator = authenticator
+        self.trusted = TrustedDocuments.load(settings.trusted_documents_path)
+        self.suggestions = settings.introspection_enabled
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -82,40 +112,118 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             return
         request = Request(scope, receive)
         started = time.perf_counter()
-        try:
-            response = await self.run(request)
-        except Unauthenticated as error:
-            request.state.outcome = "rejected"
-            body = {"errors": [{"message": str(error), "extensions": {"code": error.code.value}}]}
-            response = Response(
-                orjson.dumps(body), status_code=401, media_type=negotiated_media_type(request)
-            )
-        except GatewayError as error:
-            request.state.outcome = "rejected"
-            body = {"errors": [{"message": str(error), "extensions": error_extensions_for(error)}]}
-            response = Response(
-                orjson.dumps(body),
-                status_code=_refusal_status(error),
-                media_type=negotiated_media_type(request),
-            )
-            if isinstance(error, RateLimited):
-                response.headers["retry-after"] = str(error.retry_after_seconds)
-        except Exception as error:  # strawberry raises its own HTTP exceptions for malformed requests
-            status = getattr(error, "status_code", None)
-            if not isinstance(status, int):
-                raise
-            request.state.outcome = "rejected"
-            message = str(getattr(error, "reason", "Bad request"))
-            body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
-            response = Response(
-                orjson.dumps(body), status_code=status, media_type=negotiated_media_type(request)
-            )
+        response = await self._answer(request)
         operation_type = str(getattr(request.state, "operation_type", "unknown"))
         outcome = str(getattr(request.state, "outcome", "ok"))
         metrics = self.runtime.metrics
         metrics.graphql_requests.labels(operation_type, outcome).inc()
         metrics.graphql_duration.labels(operation_type).observe(time.perf_counter() - started)
         await response(scope, receive, send)
+
+    async def _answer(self, request: Request) -> Response:
+        if is_forgeable(request) and not (wants_ide(request) and self.graphql_ide):
+            return _refusal(
+                request,
+                400,
+                "BAD_REQUEST",
+                "This request could have been sent by another site: send it with an "
+                "`apollo-require-preflight` or `x-apollo-operation-name` header.",
+            )
+        try:
+            return await self.run(request)
+        except Unauthenticated as error:
+            return _refusal(request, 401, error.code.value, str(error))
+        except RateLimited as error:
+            response = _refusal(request, 429, error.code.value, str(error), **error.extensions)
+            response.headers["retry-after"] = str(error.retry_after_seconds)
+            return response
+        except GatewayError as error:
+            return _refusal(request, 400, error.code.value, str(error), **error.extensions)
+        except HTTPException as error:
+            return _refusal(request, error.status_code, "BAD_REQUEST", error.reason)
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        return wants_ide(request)
+
+    # ----------------------------------------------------------------- parsing
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except orjson.JSONDecodeError as error:  # also invalid UTF-8
+            raise HTTPException(400, "The request body is not valid JSON (UTF-8).") from error
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        try:
+            return super().parse_query_params(params)
+        except orjson.JSONDecodeError as error:
+            raise HTTPException(400, "`variables` or `extensions` in the URL are not valid JSON.") from error
+
+    async def parse_multipart(self, request: Any) -> dict[str, Any]:
+        """Uploads (GraphQL multipart request spec), limited while they stream in: gateway/uploads.py."""
+        assert isinstance(request, StreamingRequestAdapter)
+        limits = UploadLimits(request_bytes=self.runtime.settings.upload_request_max_bytes)
+        return await read_graphql_multipart(request.request, limits)
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        parsed = await super().parse_http_body(request)
+        operations = parsed if isinstance(parsed, list) else [parsed]
+        limits = self.runtime.settings.limits
+        too_many = too_many_operations(len(operations), limits)
+        if too_many is not None:
+            raise too_many
+        for operation in operations:
+            if operation.operation_name is not None and not isinstance(operation.operation_name, str):
+                raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")
+            operation.query = await resolve_document(
+                operation.query,
+                operation.extensions,
+                cache=self.runtime.cache,
+                trusted=self.trusted,
+                mode=self.runtime.settings.trusted_documents,
+            )
+            too_large = document_too_large(len(operation.query or ""), limits)
+            if too_large is not None:
+                raise too_large
+        return parsed
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        try:
+            return await super().execute_single(*args, **kwargs)
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):
+                # GraphQL over HTTP: a mutation over GET is a method not allowed, not a bad request.
+                raise HTTPException(405, error.reason) from error
+            raise
+
+    # -------------------------------------------------------------- WebSocket
+
+    async def on_ws_connect(self, context: GatewayContext) -> UnsetType | dict[str, object] | None:
+        """graphql-transport-ws: a browser cannot set headers on a WebSocket, so the access token comes in
+        the `connection_init` payload (`{"authorization": "Bearer …"}`); a bad one closes the socket."""
+        params = context.connection_params or {}
+        header = params.get("authorization", params.get("Authorization"))
+        if header is None:
+            return UnsetType()  # no token here: the handshake's own credentials (or none) stand
+        scheme, _, token = str(header).strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ConnectionRejectionError()
+        try:
+            principal = await self.authenticator.principal_from_token(token.strip())
+        except Unauthenticated:
+            raise ConnectionRejectionError() from None
+        runtime = self.runtime
+        context.principal = principal
+        scope = LoaderScope(
+            principal=principal, fanout=runtime.fanout, directory=runtime.directory, metrics=runtime.metrics
+        )
+        context.loaders = Loaders.create(scope)
+        return UnsetType()  # acknowledged without a payload
+
+    # ---------------------------------------------------------------- answers
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         request_id = request_id_var.get()
@@ -129,34 +237,41 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
                 if original.region in reported:
                     continue  # one error per failed region, however many fields it cost
                 reported.add(original.region)
-            elif (original is not None and not isinstance(original, GatewayError)) or (
-                original is None and error.path
-            ):
+            elif is_unexpected(error):
                 unexpected = True
                 logger.error("unexpected error while resolving", exc_info=original or error)
                 formatted["message"] = INTERNAL_ERROR_MESSAGE
+            elif not self.suggestions:
+                # With introspection off, "did you mean" would hand out the schema piece by piece.
+                formatted["message"] = _SUGGESTION.sub("", formatted["message"])
             formatted["extensions"] = error_extensions(error, request_id)
             errors.append(formatted)
         context = getattr(request.state, "graphql_context", None)
         failed = context.failed_regions if isinstance(context, GatewayContext) else set()
         for region in sorted(failed - reported):
             region_error = RegionUnavailable(region)
-            errors.append({"message": str(region_error), "extensions": error_extensions_for(region_error)})
-        request_error = (
+            errors.append(
+                {
+                    "message": str(region_error),
+                    "extensions": {"code": region_error.code.value, "region": region},
+                }
+            )
+        refused_whole = (
             result.data is None and bool(result.errors) and all(map(is_request_error, result.errors or []))
         )
-        refusals = [
-            e.original_error for e in result.errors or [] if isinstance(e.original_error, RateLimited)
-        ]
-        if result.data is None and refusals:
-            # Refused as a whole before anything ran (e.g. too many guest look-ups): HTTP 429.
-            request.state.rate_limited = max(r.retry_after_seconds for r in refusals)
-            request_error = True
-        request.state.outcome = (
-            "rejected" if request_error else "error" if unexpected or failed or reported else "ok"
-        )
-        request.state.request_error = request_error
-        response: dict[str, Any] = {} if request_error else {"data": result.data}
+        limited = [e.original_error for e in result.errors or [] if isinstance(e.original_error, RateLimited)]
+        if refused_whole and limited:
+            request.state.rate_limited = max(r.retry_after_seconds for r in limited)
+        request.state.request_error = refused_whole
+        if refused_whole:
+            request.state.outcome = "rejected"
+        elif unexpected or failed or reported:
+            request.state.outcome = "error"
+        elif _has_user_errors(result.data):
+            request.state.outcome = "user_error"
+        else:
+            request.state.outcome = "ok"
+        response: dict[str, Any] = {} if refused_whole else {"data": result.data}
         if errors:
             response["errors"] = errors
         if result.extensions:
@@ -170,13 +285,15 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         request: Request | None = getattr(sub_response, "request", None)
         media_type = "application/json" if request is None else negotiated_media_type(request)
         status = sub_response.status_code or 200
+        retry_after = None
         if request is not None and getattr(request.state, "request_error", False):
-            # GraphQL over HTTP: a request that cannot be parsed or validated is a 4xx under the newer
-            # media type; plain JSON clients keep the traditional 200.
-            status = 400 if media_type == GRAPHQL_RESPONSE_JSON else status
-        retry_after = None if request is None else getattr(request.state, "rate_limited", None)
-        if retry_after is not None:
-            status = 429
+            retry_after = getattr(request.state, "rate_limited", None)
+            if retry_after is not None:
+                status = 429
+            elif media_type == GRAPHQL_RESPONSE_JSON:
+                # GraphQL over HTTP: a request refused before execution is a 4xx under the newer media
+                # type; clients of plain JSON keep the traditional 200.
+                status = 400
         response = Response(self.encode_json(response_data), status_code=status, media_type=media_type)
         if retry_after is not None:
             response.headers["retry-after"] = str(retry_after)
@@ -189,11 +306,3 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         sub_response = await super().get_sub_response(request)
         sub_response.request = request  # type: ignore[attr-defined]
         return sub_response
-
-
-def _refusal_status(error: GatewayError) -> int:
-    return 429 if isinstance(error, RateLimited) else 400
-
-
-def error_extensions_for(error: GatewayError) -> dict[str, Any]:
-    return {"code": error.code.value, **error.extensions}

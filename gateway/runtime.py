@@ -6,15 +6,18 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Tracer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.cache import Cache, create_cache
 from gateway.directory.store import DirectoryStore
-from gateway.fanout import Fanout
+from gateway.fanout import CircuitBreaker, Fanout
 from gateway.migrations import DIRECTORY_SCRIPTS, REGION_SCRIPTS, upgrade
 from gateway.observability import Metrics
 from gateway.settings import Settings
+from gateway.tracing import create_tracer
 from regions.base.adapter import RegionAdapter
 from regions.base.engine import create_store_engine
 from regions.base.registry import ADAPTERS
@@ -31,12 +34,20 @@ class Runtime:
     directory: DirectoryStore
     regions: Mapping[str, RegionAdapter]
     fanout: Fanout
+    tracer: Tracer
+    tracer_provider: TracerProvider | None = None
 
     @classmethod
-    def create(cls, settings: Settings, metrics: Metrics | None = None) -> Runtime:
+    def create(
+        cls, settings: Settings, metrics: Metrics | None = None, tracer_provider: TracerProvider | None = None
+    ) -> Runtime:
         """Engines are lazy: nothing connects until the first statement, so an unreachable region
         cannot stop the gateway from starting."""
         metrics = metrics or Metrics()
+        if tracer_provider is None:
+            tracer, tracer_provider = create_tracer(settings.otel_endpoint)
+        else:
+            tracer = tracer_provider.get_tracer("gateway")
         directory_engine = create_store_engine(
             settings.directory_database_url,
             on_statement=metrics.directory_statements.inc,
@@ -56,7 +67,20 @@ class Runtime:
             cache=create_cache(settings.redis_url, metrics, prefix=settings.redis_prefix),
             directory=DirectoryStore(directory_engine),
             regions=regions,
-            fanout=Fanout(regions, metrics, timeout_seconds=settings.region_timeout_ms / 1000),
+            fanout=Fanout(
+                regions,
+                metrics,
+                timeout_seconds=settings.region_timeout_ms / 1000,
+                breakers={
+                    code: CircuitBreaker(
+                        threshold=settings.breaker_failures, cooldown=settings.breaker_cooldown_seconds
+                    )
+                    for code in regions
+                },
+                tracer=tracer,
+            ),
+            tracer=tracer,
+            tracer_provider=tracer_provider,
         )
 
     @property
@@ -78,6 +102,8 @@ class Runtime:
         return failures
 
     async def close(self) -> None:
+        if self.tracer_provider is not None:
+            self.tracer_provider.shutdown()
         await self.cache.close()
         for engine in self.engines.values():
             await engine.dispose()

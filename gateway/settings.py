@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gateway.limits import QueryLimits
+from gateway.persisted import TrustMode
 from regions.base.registry import REGION_CODES
+
+_DEFAULT_LIMITS = QueryLimits()
+# Room for ten files of 20 MiB (seed 004) and the operations of the request.
+_UPLOAD_REQUEST_MAX_BYTES = 10 * 20 * 1024 * 1024 + 1024 * 1024
+_DEFAULT_EXECUTOR = "graphql-core"
 
 
 class SettingsError(ValueError):
@@ -33,6 +40,8 @@ class Settings:
     session_absolute_seconds: int = 12 * 60 * 60
     sign_in_lock_after: int = 10
     sign_in_lock_seconds: int = 15 * 60
+    # How long an emailed password-reset code works (it works once).
+    password_reset_ttl_seconds: int = 30 * 60
     cookie_secure: bool = True
     signing_key_file: Path | None = None
     token_issuer: str = "provider-gateway"
@@ -42,10 +51,41 @@ class Settings:
     auth_jwks_url: str | None = None
     auth_audience: str | None = None
     log_level: str = "INFO"
+    # Hardening (issue 6): limits, persisted and trusted documents, origins, breakers, tracing.
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    introspection: bool | None = None  # None: on in development, off in production
+    trusted_documents_file: Path | None = None
+    trusted_documents: TrustMode = TrustMode.OFF
+    allowed_origins: tuple[str, ...] = ()
+    breaker_failures: int = 5
+    breaker_cooldown_seconds: float = 10.0
+    otel_endpoint: str | None = None
+    # Guest look-ups (issue 5): sliding-window limits per client address and per looked-up member, and
+    # the least time an answer takes, so that a miss answers no faster than a match.
+    guest_lookups_per_address: int = 30
+    guest_lookups_per_member: int = 10
+    guest_window_seconds: int = 15 * 60
+    guest_min_response_ms: int = 200
+    # Take Action uploads (issue 4): a multipart request larger than this is cut off with HTTP 413 while it
+    # streams in.
+    upload_request_max_bytes: int = _UPLOAD_REQUEST_MAX_BYTES
+    # Performance (issue 8): `compiled` answers queries from compiled plans (gateway/executor/), anything
+    # they do not cover runs on graphql-core; `graphql-core` runs everything there.
+    graphql_executor: str = _DEFAULT_EXECUTOR
+    # Partner integrations (issue 7): lifetime of a client-credentials token.
+    partner_token_ttl_seconds: int = 600
 
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return (not self.production) if self.introspection is None else self.introspection
+
+    @property
+    def trusted_documents_path(self) -> Path:
+        return self.trusted_documents_file or self.data_dir / "trusted-documents.json"
 
     @property
     def signing_key_path(self) -> Path:
@@ -79,13 +119,62 @@ class Settings:
             session_absolute_seconds=_int(env, "SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60),
             sign_in_lock_after=_int(env, "SIGN_IN_LOCK_AFTER", 10),
             sign_in_lock_seconds=_int(env, "SIGN_IN_LOCK_SECONDS", 15 * 60),
+            password_reset_ttl_seconds=_int(env, "PASSWORD_RESET_TTL_SECONDS", 30 * 60),
             cookie_secure=env.get("COOKIE_SECURE", "true").lower() != "false",
             signing_key_file=Path(env["SIGNING_KEY_FILE"]) if env.get("SIGNING_KEY_FILE") else None,
             auth_issuer=env.get("AUTH_ISSUER") or None,
             auth_jwks_url=env.get("AUTH_JWKS_URL") or None,
             auth_audience=env.get("AUTH_AUDIENCE") or None,
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            limits=QueryLimits(
+                max_depth=_int(env, "GRAPHQL_MAX_DEPTH", _DEFAULT_LIMITS.max_depth),
+                max_aliases=_int(env, "GRAPHQL_MAX_ALIASES", _DEFAULT_LIMITS.max_aliases),
+                max_tokens=_int(env, "GRAPHQL_MAX_TOKENS", _DEFAULT_LIMITS.max_tokens),
+                max_root_fields=_int(env, "GRAPHQL_MAX_ROOT_FIELDS", _DEFAULT_LIMITS.max_root_fields),
+                max_directives=_int(env, "GRAPHQL_MAX_DIRECTIVES", _DEFAULT_LIMITS.max_directives),
+                max_cost=_int(env, "GRAPHQL_MAX_COST", _DEFAULT_LIMITS.max_cost),
+                max_batch_operations=_int(env, "GRAPHQL_MAX_BATCH", _DEFAULT_LIMITS.max_batch_operations),
+                max_document_bytes=_int(
+                    env, "GRAPHQL_MAX_DOCUMENT_BYTES", _DEFAULT_LIMITS.max_document_bytes
+                ),
+            ),
+            introspection=_flag(env, "GRAPHQL_INTROSPECTION"),
+            trusted_documents_file=Path(env["TRUSTED_DOCUMENTS_FILE"])
+            if env.get("TRUSTED_DOCUMENTS_FILE")
+            else None,
+            trusted_documents=_trust_mode(env),
+            allowed_origins=tuple(o.strip() for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()),
+            breaker_failures=_int(env, "REGION_BREAKER_FAILURES", 5),
+            breaker_cooldown_seconds=_int(env, "REGION_BREAKER_COOLDOWN_MS", 10_000) / 1000,
+            otel_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
+            guest_lookups_per_address=_int(env, "GUEST_LOOKUPS_PER_ADDRESS", 30),
+            guest_lookups_per_member=_int(env, "GUEST_LOOKUPS_PER_MEMBER", 10),
+            guest_window_seconds=max(1, _int(env, "GUEST_WINDOW_SECONDS", 15 * 60)),
+            guest_min_response_ms=_int(env, "GUEST_MIN_RESPONSE_MS", 200),
+            upload_request_max_bytes=_int(env, "UPLOAD_REQUEST_MAX_BYTES", _UPLOAD_REQUEST_MAX_BYTES),
+            graphql_executor=_executor(env),
+            partner_token_ttl_seconds=max(1, _int(env, "PARTNER_TOKEN_TTL_SECONDS", 600)),
         )
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool | None:
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return None
+    if raw not in {"true", "false", "1", "0"}:
+        raise SettingsError(f"{name} must be true or false, not {raw!r}")
+    return raw in {"true", "1"}
+
+
+def _trust_mode(env: Mapping[str, str]) -> TrustMode:
+    """GRAPHQL_TRUSTED_DOCUMENTS_ONLY=true enforces; GRAPHQL_TRUSTED_DOCUMENTS=log only logs strangers."""
+    if _flag(env, "GRAPHQL_TRUSTED_DOCUMENTS_ONLY"):
+        return TrustMode.ENFORCE
+    raw = env.get("GRAPHQL_TRUSTED_DOCUMENTS", "off").strip().lower()
+    try:
+        return TrustMode(raw)
+    except ValueError:
+        raise SettingsError(f"GRAPHQL_TRUSTED_DOCUMENTS must be off, log or enforce, not {raw!r}") from None
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -99,3 +188,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 0:
         raise SettingsError(f"{name} must not be negative")
     return value
+
+
+GRAPHQL_EXECUTORS = ("compiled", "graphql-core")
+
+
+def _executor(env: Mapping[str, str]) -> str:
+    raw = env.get("GRAPHQL_EXECUTOR", _DEFAULT_EXECUTOR).strip().lower()
+    if raw not in GRAPHQL_EXECUTORS:
+        raise SettingsError(f"GRAPHQL_EXECUTOR must be compiled or graphql-core, not {raw!r}")
+    return raw

@@ -42,9 +42,14 @@ def settings_for(urls: StoreUrls, data_dir: Path, **overrides: Any) -> Settings:
         redis_url=urls.redis,
         redis_prefix=redis_prefix("shared"),
         cookie_secure=False,
+        # Many gateways live at once in a run, each with a pool per store: keep PostgreSQL under its
+        # connection limit.
+        database_pool_size=3,
         # The shared test gateway lives for the whole run; its tokens must too.
         access_token_ttl_seconds=3600,
         session_idle_seconds=3600,
+        # GRAPHQL_EXECUTOR=compiled|graphql-core runs the whole suite under either executor (issue 8).
+        graphql_executor=os.environ.get("GRAPHQL_EXECUTOR", Settings().graphql_executor),
     )
     return replace(settings, **overrides)
 
@@ -160,8 +165,8 @@ class Gateway:
         return value or 0.0
 
 
-async def start_gateway(settings: Settings) -> AsyncIterator[Gateway]:
-    runtime = Runtime.create(settings)
+async def start_gateway(settings: Settings, runtime: Runtime | None = None) -> AsyncIterator[Gateway]:
+    runtime = runtime or Runtime.create(settings)
     app = create_app(runtime=runtime)
     async with LifespanManager(app):
         transport = httpx.ASGITransport(app=app)

@@ -71,3 +71,19 @@ async def test_log_lines_carry_the_request_id_and_no_variables(
     assert fields["operation_name"] == "Q"
     assert fields["principal"] == "dana.reyes"
     assert "SCAL0000000001" not in str(fields)
+
+
+async def test_request_outcomes_are_counted(gateway: Gateway) -> None:
+    def count(outcome: str, operation_type: str) -> float:
+        value = gateway.runtime.metrics.registry.get_sample_value(
+            "graphql_requests_total", {"operation_type": operation_type, "outcome": outcome}
+        )
+        return value or 0.0
+
+    ok, rejected = count("ok", "query"), count("rejected", "unknown")
+    await gateway.client.post("/graphql", json={"query": "{ regions { code } }"})
+    await gateway.client.post("/graphql", json={"query": "{ regions {"})
+    assert count("ok", "query") == ok + 1
+    assert count("rejected", "unknown") == rejected + 1
+    text = (await gateway.client.get("/metrics")).text
+    assert "graphql_request_duration_seconds_count" in text

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from gateway.runtime import Runtime
 from regions.base.adapter import RegionAdapter
 from regions.base.queries import ClaimSearch
 from regions.base.records import ClaimRecord, Page
@@ -85,3 +86,63 @@ async def test_a_slow_region_costs_its_deadline_not_the_request(ncal_slow: Gatew
     assert {e["node"]["region"]["code"] for e in body["data"]["claims"]["edges"]} == {"SCAL"}
     assert body["errors"][0]["extensions"] == {"code": "REGION_UNAVAILABLE", "region": "NCAL"}
     assert 0.3 <= elapsed < 1.5
+
+
+class FlakyAdapter(RegionAdapter):
+    """A region that refuses connections while `down` is set (an injected fault)."""
+
+    down = True
+
+    async def search_claims(self, search: ClaimSearch) -> Page[ClaimRecord]:
+        if type(self).down:
+            raise ConnectionRefusedError("injected")
+        return await super().search_claims(search)
+
+
+@pytest.fixture
+async def ncal_flaky(seeded: StoreUrls, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gateway]:
+    settings = settings_for(seeded, tmp_path_factory.mktemp("flaky"), breaker_failures=3, breaker_cooldown_seconds=0.3)
+    async for running in start_gateway(settings):
+        regions = running.runtime.regions
+        assert isinstance(regions, dict)
+        flaky = type("FlakyNorthernCalifornia", (FlakyAdapter,), {"rules": regions["NCAL"].rules, "down": True})
+        regions["NCAL"] = flaky(regions["NCAL"].store)
+        yield running
+
+
+async def test_the_breaker_half_opens_to_probe_and_closes_when_the_region_is_back(ncal_flaky: Gateway) -> None:
+    breaker = ncal_flaky.runtime.fanout.breakers["NCAL"]
+    for _ in range(3):
+        await ncal_flaky.query(CLAIMS, as_user="dana.reyes")
+    assert breaker.opened_at is not None
+    # while open, NCAL is not even asked
+    adapter = ncal_flaky.runtime.regions["NCAL"]
+    type(adapter).down = False  # type: ignore[attr-defined]
+    body = await ncal_flaky.query(CLAIMS, as_user="dana.reyes")
+    assert body["errors"][0]["extensions"]["region"] == "NCAL"
+    # after the cool-down one probe goes through, succeeds, and closes the circuit
+    await asyncio.sleep(0.35)
+    body = await ncal_flaky.query(CLAIMS, as_user="dana.reyes")
+    assert "errors" not in body
+    assert {e["node"]["region"]["code"] for e in body["data"]["claims"]["edges"]} == {"SCAL", "NCAL"}
+    assert breaker.opened_at is None
+
+
+async def test_one_span_per_request_and_per_region_call(
+    seeded: StoreUrls, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    settings = settings_for(seeded, tmp_path_factory.mktemp("traced"))
+    async for running in start_gateway(settings, Runtime.create(settings, tracer_provider=provider)):
+        await running.query(CLAIMS, as_user="dana.reyes")
+    names = [span.name for span in exporter.get_finished_spans()]
+    assert names.count("POST /graphql") == 1
+    region_calls = [s for s in exporter.get_finished_spans() if s.name == "region call"]
+    assert {s.attributes["region"] for s in region_calls if s.attributes} == {"SCAL", "NCAL"}
+    assert len(region_calls) <= 4  # the page and its providers, per region: never per field

@@ -15,6 +15,7 @@ from starlette.requests import HTTPConnection
 
 from gateway.auth.keys import load_signing_key, public_jwks
 from gateway.auth.oidc import OidcVerifier
+from gateway.auth.partners import PartnerTokens, is_partner_token, partner_principal
 from gateway.auth.passwords import hash_password, needs_rehash, verify_password
 from gateway.auth.principal import ANONYMOUS, Grant, Principal, PrincipalKind
 from gateway.auth.sessions import SessionStore
@@ -22,6 +23,7 @@ from gateway.auth.tokens import AccessTokens, InvalidTokenError, IssuedToken
 from gateway.directory.records import AssociationStatus, Credentials, UserRecord, UserStatus
 from gateway.errors import Unauthenticated
 from gateway.observability import request_id_var
+from gateway.partners.store import PartnerStore
 from gateway.runtime import Runtime
 from gateway.settings import Settings
 
@@ -59,7 +61,9 @@ class Authenticator:
       valid token of the external provider, is a person; anything else raises
       `Unauthenticated`. The person's grants are read from the directory on every request,
       so a removed association or a disabled user takes effect at once. The session check
-      is one cache round trip that also counts as activity against the idle timeout.
+      is one cache round trip that also counts as activity against the idle timeout. A partner's
+      client-credentials token (gateway/auth/partners.py) is a partner, its client, scopes and
+      bindings read from the directory on every request in the same way.
     * `principal_from_token(token)` does the same for a token that arrives some other way
       (a WebSocket `connection_init` payload).
     * `sign_in`, `refresh` and `sign_out` are the flows behind `/auth/*` (`routes.py`);
@@ -84,6 +88,8 @@ class Authenticator:
         self._owns_oidc_client = oidc_client is None
         self._oidc: OidcVerifier | None = None
         self._tokens: AccessTokens | None = None
+        self._partner_tokens: PartnerTokens | None = None
+        self._partners = PartnerStore(runtime.directory.engine)
         self._jwks: dict[str, Any] = {"keys": []}
         self._password_checks = asyncio.Semaphore(_CONCURRENT_PASSWORD_CHECKS)
 
@@ -96,6 +102,12 @@ class Authenticator:
             issuer=settings.token_issuer,
             audience=settings.token_audience,
             ttl_seconds=settings.access_token_ttl_seconds,
+        )
+        self._partner_tokens = PartnerTokens(
+            key,
+            issuer=settings.token_issuer,
+            audience=settings.token_audience,
+            ttl_seconds=settings.partner_token_ttl_seconds,
         )
         self._jwks = public_jwks(key)
         if settings.auth_issuer and settings.auth_jwks_url:
@@ -124,6 +136,13 @@ class Authenticator:
         return self._tokens
 
     @property
+    def partner_tokens(self) -> PartnerTokens:
+        """Client-credentials tokens of partner systems (gateway/oauth.py issues them)."""
+        if self._partner_tokens is None:
+            raise RuntimeError("Authenticator.start() has not been awaited")
+        return self._partner_tokens
+
+    @property
     def jwks(self) -> dict[str, Any]:
         """The public keys that verify the gateway's tokens."""
         return self._jwks
@@ -150,6 +169,9 @@ class Authenticator:
                 if credentials is None:
                     raise Unauthenticated()
                 return await self._person(credentials.user_pk, session_id=None, active_region=None)
+            if is_partner_token(token):
+                # A partner system (docs/partners.md): its client is read again on every request.
+                return await partner_principal(self._partners, self.partner_tokens.verify(token))
             claims = self.tokens.verify(token)
         except InvalidTokenError:
             raise Unauthenticated() from None

@@ -11,6 +11,8 @@ from gateway.directory.records import AccessLevel, UserKind
 class PrincipalKind(Enum):
     ANONYMOUS = "anonymous"
     PERSON = "person"
+    # A partner system holding an OAuth 2.0 client-credentials token (docs/partners.md).
+    PARTNER = "partner"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +22,14 @@ class Grant:
     region: str
     tax_id: str
     access: AccessLevel
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerAllowance:
+    """What a partner's client may spend in any minute, across every gateway replica."""
+
+    requests_per_minute: int
+    cost_per_minute: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +45,20 @@ class Principal:
     # Tax IDs the person has any association with (any status), or works for: whose entity
     # record (name, agreement) they may see. Claims need a grant, not just this.
     related_tax_ids: frozenset[str] = field(default_factory=frozenset)
+    # Partners only: the client and the scopes its token holds. Its grants are its bindings (CLINICAL
+    # only with `clinical:read`), and `user_id` is `client:<client id>`, the name its messages are
+    # filed under and its audit events carry; a colon never occurs in a person's user id.
+    client_id: str | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    allowance: PartnerAllowance | None = None
 
     @property
     def signed_in(self) -> bool:
         return self.kind is not PrincipalKind.ANONYMOUS
+
+    @property
+    def is_partner(self) -> bool:
+        return self.kind is PrincipalKind.PARTNER
 
 
 ANONYMOUS = Principal(kind=PrincipalKind.ANONYMOUS)

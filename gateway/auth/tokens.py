@@ -85,6 +85,9 @@ class AccessTokens:
             # The algorithm is pinned: "none", HS256 keyed with the public key, and the like never pass.
             claims = jwt.decode(token, self._key, algorithms=[ALGORITHM]).claims
             self._registry().validate(claims)
+            if "token_use" in claims:
+                # A partner's token (gateway/auth/partners.py) never stands for a person.
+                raise InvalidTokenError("not a person's token")
             user_pk, session_id = claims["uid"], claims["sid"]
             if not isinstance(user_pk, int) or isinstance(user_pk, bool) or not isinstance(session_id, str):
                 raise InvalidTokenError("claims of the wrong type")

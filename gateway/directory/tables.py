@@ -11,19 +11,13 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 
-from regions.base.columns import Pk, UtcDateTime
+from regions.base.columns import NAMING_CONVENTION, Pk, UtcDateTime
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 entities = Table(
     "entities",
@@ -125,4 +119,77 @@ audit_events = Table(
     Column("client_address", String(64)),
     Column("request_id", String(64)),
     Column("detail", JSON, nullable=False),
+)
+
+# ------------------------------------------------------------ Manage My Account (issue 3)
+
+password_reset_tokens = Table(
+    "password_reset_tokens",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    # SHA-256 of the token: the token itself only ever travels in the email.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("used_at", UtcDateTime()),
+)
+
+# Emails waiting for the mail relay; the sender marks them sent.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("kind", String(40), nullable=False),
+    Column("recipient", String(254), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("sent_at", UtcDateTime()),
+    Index("ix_outbox_unsent", "sent_at", "id"),
+)
+
+support_cases = Table(
+    "support_cases",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("region", String(8), nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("group_name", String(200), nullable=False),
+    Column("tax_id", String(10), nullable=False),
+    Column("contact_email", String(254), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("opened_at", UtcDateTime(), nullable=False),
+    # Null when opened without signing in (e.g. to ask whether an agreement is on file).
+    Column("opened_by", ForeignKey("users.id")),
+    Index("ix_support_cases_region_status", "region", "status", "id"),
+)
+
+# ------------------------------------------------------------ partner integrations (issue 7)
+
+partner_clients = Table(
+    "partner_clients",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("client_id", String(48), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    # Argon2id of the client secret: the secret itself is printed once and never stored.
+    Column("secret_hash", String(200), nullable=False),
+    # Space-separated, as OAuth writes scopes.
+    Column("scopes", String(200), nullable=False),
+    Column("requests_per_minute", Integer, nullable=False),
+    Column("cost_per_minute", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("rotated_at", UtcDateTime()),
+    # Set when the client is switched off: its tokens stop working at the next request.
+    Column("disabled_at", UtcDateTime()),
+)
+
+partner_bindings = Table(
+    "partner_bindings",
+    metadata,
+    Column("partner_client_id", ForeignKey("partner_clients.id"), primary_key=True),
+    Column("entity_id", ForeignKey("entities.id"), primary_key=True),
+    Column("region", String(8), primary_key=True),
 )

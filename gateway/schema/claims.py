@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 
@@ -15,6 +16,7 @@ from gateway.ids import encode_id
 from gateway.loaders import RegionPk, RegionQuery
 from gateway.schema.entities import Provider, ProviderEntity
 from gateway.schema.enums import RegionCode
+from gateway.schema.prefetch import MISSING, Prefetch, later, load_for_page, prefetched, selected
 from gateway.schema.regions import Region, region
 from gateway.schema.relay import (
     Node,
@@ -24,7 +26,6 @@ from gateway.schema.relay import (
     merge_pages,
     page_size,
     region_pages,
-    selects,
 )
 from regions.base.queries import ClaimCursor
 from regions.base.queries import ClaimSearch as ClaimQuery
@@ -40,6 +41,9 @@ from regions.base.records import (
 
 if TYPE_CHECKING:
     from gateway.schema.messages import MessageConnection
+
+RecordT = TypeVar("RecordT")
+BuiltT = TypeVar("BuiltT")
 
 
 @strawberry.type
@@ -102,10 +106,20 @@ class Claim(Node):
     diagnosis_codes: list[str] | None = strawberry.field(
         description="Clinical: null for administrative access."
     )
+    region: Region
     record: strawberry.Private[ClaimRecord]
+    # Batch at the parent (gateway/schema/prefetch.py): what a list resolver loaded for its whole page.
+    prefetched_entity: strawberry.Private[ProviderEntity | Prefetch] = MISSING
+    prefetched_billing_provider: strawberry.Private[Provider | Prefetch] = MISSING
 
     @classmethod
-    def from_record(cls, record: ClaimRecord) -> Claim:
+    def from_record(
+        cls,
+        record: ClaimRecord,
+        *,
+        entity: ProviderEntity | Prefetch = MISSING,
+        billing_provider: Provider | Prefetch = MISSING,
+    ) -> Claim:
         return cls(
             id=strawberry.ID(encode_id("Claim", record.region, record.pk)),
             claim_number=record.claim_number,
@@ -122,22 +136,31 @@ class Claim(Node):
             status_detail=record.status_detail,
             payment=Payment.from_record(record.payment),
             diagnosis_codes=None if record.diagnosis_codes is None else list(record.diagnosis_codes),
+            region=region(record.region),
             record=record,
+            prefetched_entity=entity,
+            prefetched_billing_provider=billing_provider,
         )
 
-    @strawberry.field
-    def region(self) -> Region:
-        return region(self.record.region)
+    @strawberry.field(metadata=prefetched("prefetched_entity"))
+    def entity(self, info: Info) -> ProviderEntity:
+        if self.prefetched_entity is not MISSING:
+            return self.prefetched_entity
+        return later(self._load_entity(info))
 
-    @strawberry.field
-    async def entity(self, info: Info) -> ProviderEntity:
+    async def _load_entity(self, info: Info) -> ProviderEntity:
         entity = await info.context.loaders.entity_by_tax_id.load(self.record.tax_id)
         if entity is None:
             raise LookupError("entity of a visible claim is missing")
         return ProviderEntity.from_record(entity)
 
-    @strawberry.field
-    async def billing_provider(self, info: Info) -> Provider:
+    @strawberry.field(metadata=prefetched("prefetched_billing_provider"))
+    def billing_provider(self, info: Info) -> Provider:
+        if self.prefetched_billing_provider is not MISSING:
+            return self.prefetched_billing_provider
+        return later(self._load_billing_provider(info))
+
+    async def _load_billing_provider(self, info: Info) -> Provider:
         key = RegionPk(self.record.region, self.record.billing_provider_pk)
         provider = await info.context.loaders.provider_by_id.load(key)
         if provider is None:
@@ -155,6 +178,42 @@ class Claim(Node):
         from gateway.schema.messages import claim_messages
 
         return await claim_messages(info, self.record, first, after)
+
+
+async def claims_from_records(
+    info: Info, records: Sequence[ClaimRecord], wanted: frozenset[str]
+) -> list[Claim]:
+    """Claims for a page of records, with the entities and billing providers the selection asks for
+    (`wanted`: the names of the fields selected on the claims) loaded for the whole page at once."""
+    loaders = info.context.loaders
+    entities = providers = None
+    if "entity" in wanted:
+        entities = await load_for_page(loaders.entity_by_tax_id, [record.tax_id for record in records])
+    if "billingProvider" in wanted:
+        providers = await load_for_page(
+            loaders.provider_by_id,
+            [RegionPk(record.region, record.billing_provider_pk) for record in records],
+        )
+    entity_of = _built(entities, ProviderEntity.from_record)
+    provider_of = _built(providers, Provider.from_record)
+    return [
+        Claim.from_record(record, entity=entity_of(index), billing_provider=provider_of(index))
+        for index, record in enumerate(records)
+    ]
+
+
+def _built(
+    loaded: list[RecordT | Prefetch | None] | None, build: Callable[[RecordT], BuiltT]
+) -> Callable[[int], BuiltT | Prefetch]:
+    """Item by item, the object built from what was loaded for it (once per distinct record); MISSING
+    where nothing was, so that the item's own field loads it and reports a miss as it would alone."""
+    if loaded is None:
+        return lambda _index: MISSING
+    objects: dict[int, BuiltT] = {}
+    for record in loaded:
+        if record is not None and record is not MISSING and id(record) not in objects:
+            objects[id(record)] = build(record)
+    return lambda index: objects.get(id(loaded[index]), MISSING)
 
 
 @strawberry.type
@@ -209,7 +268,7 @@ async def search_claims(
         raise BadUserInput("`claimNumber` is too long.", argument="search.claimNumber")
     regions = None if search.regions is None else [code.value for code in search.regions]
     scope = access.claim_scope(context.principal, regions, search.tax_id)
-    with_total = selects(info, "totalCount")
+    with_total = "totalCount" in selected(info)
     keys = [
         RegionQuery(
             code,
@@ -228,7 +287,10 @@ async def search_claims(
     ]
     pages = await region_pages(context, context.loaders.claim_page, keys)
     claims, has_more = merge_pages(pages, limit, _order_key)
-    edges = [ClaimEdge(cursor=_claim_cursor(claim), node=Claim.from_record(claim)) for claim in claims]
+    nodes = await claims_from_records(info, claims, selected(info, "edges", "node"))
+    edges = [
+        ClaimEdge(cursor=_claim_cursor(claim), node=node) for claim, node in zip(claims, nodes, strict=True)
+    ]
     return ClaimConnection(
         edges=edges,
         page_info=PageInfo(has_next_page=has_more, end_cursor=edges[-1].cursor if edges else None),

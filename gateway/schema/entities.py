@@ -13,8 +13,9 @@ from gateway.errors import RegionUnavailable
 from gateway.ids import encode_id
 from gateway.loaders import RegionQuery
 from gateway.schema.enums import RegionCode
+from gateway.schema.prefetch import MISSING, Prefetch, later, prefetched, selected
 from gateway.schema.regions import Region, region
-from gateway.schema.relay import Node, PageInfo, decode_cursor, encode_cursor, page_size, selects
+from gateway.schema.relay import Node, PageInfo, decode_cursor, encode_cursor, page_size
 from regions.base.queries import ProviderCursor, ProviderSearch
 from regions.base.records import ProviderRecord
 
@@ -86,15 +87,21 @@ class ProviderEntity(Node):
             text=(search or "").strip()[:100] or None,
             after=None if cursor is None else ProviderCursor(name=str(cursor[0]), pk=int(cursor[1])),
             limit=limit,
-            with_total=selects(info, "totalCount"),
+            with_total="totalCount" in selected(info),
         )
         try:
             page = await info.context.loaders.provider_page.load(RegionQuery(region.value, query))
         except RegionUnavailable:
             info.context.region_failed(region.value)
             raise
+        # Batch at the parent: every provider of the page belongs to this Tax ID, so one load serves all.
+        entity: ProviderEntity | Prefetch = MISSING
+        if page.items and "entity" in selected(info, "edges", "node"):
+            record = await info.context.loaders.entity_by_tax_id.load(self.tax_id)
+            entity = MISSING if record is None else ProviderEntity.from_record(record)
         edges = [
-            ProviderEdge(cursor=encode_cursor(p.name, p.pk), node=Provider.from_record(p)) for p in page.items
+            ProviderEdge(cursor=encode_cursor(p.name, p.pk), node=Provider.from_record(p, entity=entity))
+            for p in page.items
         ]
         return ProviderConnection(
             edges=edges,
@@ -108,28 +115,30 @@ class Provider(Node):
     npi: str = strawberry.field(description="Ten digits with a valid check digit.")
     name: str
     specialty: str | None
-    region_code: strawberry.Private[str]
+    region: Region
     tax_id: strawberry.Private[str]
+    # Batch at the parent (gateway/schema/prefetch.py): the entity, when the picker loaded it for its page.
+    prefetched_entity: strawberry.Private[ProviderEntity | Prefetch] = MISSING
 
     @classmethod
-    def from_record(cls, record: ProviderRecord) -> Provider:
+    def from_record(cls, record: ProviderRecord, *, entity: ProviderEntity | Prefetch = MISSING) -> Provider:
         return cls(
             id=strawberry.ID(encode_id("Provider", record.region, record.pk)),
             npi=record.npi,
             name=record.name,
             specialty=record.specialty,
-            region_code=record.region,
+            region=region(record.region),
             tax_id=record.tax_id,
+            prefetched_entity=entity,
         )
 
-    @strawberry.field
-    def region(self) -> Region:
-        return region(self.region_code)
+    @strawberry.field(metadata=prefetched("prefetched_entity"))
+    def entity(self, info: Info) -> Annotated[ProviderEntity, strawberry.lazy("gateway.schema.entities")]:
+        if self.prefetched_entity is not MISSING:
+            return self.prefetched_entity
+        return later(self._load_entity(info))
 
-    @strawberry.field
-    async def entity(
-        self, info: Info
-    ) -> Annotated[ProviderEntity, strawberry.lazy("gateway.schema.entities")]:
+    async def _load_entity(self, info: Info) -> ProviderEntity:
         record = await info.context.loaders.entity_by_tax_id.load(self.tax_id)
         if record is None:
             # The provider was visible through an association with this Tax ID, so its entity is too.

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from gateway.accounts.support import support_case
 from gateway.context import Info
 from gateway.ids import GlobalId, decode_id
 from gateway.loaders import RegionPk
+from gateway.schema.accounts import SupportCase
 from gateway.schema.associations import Association
 from gateway.schema.claims import Claim
 from gateway.schema.entities import Provider, ProviderEntity
@@ -50,6 +52,11 @@ async def _association(info: Info, pk: int) -> Node | None:
     return None if record is None else Association.from_record(record)
 
 
+async def _support_case(info: Info, pk: int) -> Node | None:
+    record = await support_case(info.context.runtime, info.context.principal, pk)
+    return None if record is None else SupportCase.from_record(record)
+
+
 _REGIONAL: dict[str, Callable[[Info, RegionPk], Awaitable[Node | None]]] = {
     "Claim": _claim,
     "Provider": _provider,
@@ -60,6 +67,7 @@ _NATIONAL: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "User": _user,
     "ProviderEntity": _entity,
     "Association": _association,
+    "SupportCase": _support_case,
 }
 
 

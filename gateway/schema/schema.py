@@ -4,24 +4,46 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import strawberry
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from graphql import GraphQLError
+from strawberry.extensions import DisableIntrospection, ParserCache, SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
+from gateway.executor.extension import compiled_execution
+from gateway.limits import limits_extension
+from gateway.partners.operations import partner_extension
+from gateway.schema.accounts import AccountMutation, SupportCase
 from gateway.schema.associations import Association
+from gateway.schema.claim_actions import ClaimActionMutation, InBasketSubscription
 from gateway.schema.claims import Claim
+from gateway.schema.enrollment import EnrollmentMutation
 from gateway.schema.entities import Provider, ProviderEntity
+from gateway.schema.guest import GuestLookupCounter, GuestQuery
 from gateway.schema.messages import Attachment, Message
 from gateway.schema.queries import Query
 from gateway.schema.users import User
+from gateway.settings import Settings
+
+
+class GatewaySchema(strawberry.Schema):
+    """The schema, minus strawberry's own error logging: graphql_http.py logs the unexpected errors
+    once, with the request id, and expected ones (codes clients handle) are not worth a log line."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
 
 
 class OperationTypeRecorder(SchemaExtension):
     """Notes the operation type on the request, for the request metrics and the access log."""
 
-    def on_execute(self) -> Iterator[None]:
+    def on_validate(self) -> Iterator[None]:
+        yield
         context = self.execution_context.context
         request = getattr(context, "request", None)
         if request is not None:
@@ -29,33 +51,50 @@ class OperationTypeRecorder(SchemaExtension):
             with contextlib.suppress(RuntimeError):
                 request.state.operation_type = self.execution_context.operation_type.value
             request.state.operation_name = self.execution_context.operation_name
-        yield
 
 
 # Each domain contributes its own root fields; add a domain's class to the tuple of its root.
-QUERY_PARTS: tuple[type, ...] = (Query,)
-MUTATION_PARTS: tuple[type, ...] = ()
-SUBSCRIPTION_PARTS: tuple[type, ...] = ()
+QUERY_PARTS: tuple[type, ...] = (Query, GuestQuery)
+MUTATION_PARTS: tuple[type, ...] = (AccountMutation, EnrollmentMutation, ClaimActionMutation)
+SUBSCRIPTION_PARTS: tuple[type, ...] = (InBasketSubscription,)
 
 
 def _root(name: str, parts: tuple[type, ...]) -> type | None:
     return merge_types(name, parts) if parts else None
 
 
-def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the extensions a deployment's settings ask for."""
+    settings = settings or Settings()
+    extensions: list[Any] = [
+        # Factories: the caches themselves live at module level, shared by every request.
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        OperationTypeRecorder,
+        limits_extension(settings.limits),
+        # Guest look-ups are counted against the caller's address before anything executes.
+        GuestLookupCounter,
+        # Partner operations: per-client requests and cost a minute, scopes, audit (docs/partners.md).
+        partner_extension(settings.limits),
+    ]
+    if not settings.introspection_enabled:
+        extensions.append(DisableIntrospection)
+    if settings.graphql_executor == "compiled":
+        # Last: the extensions above must have had their say before a compiled plan answers.
+        extensions.append(compiled_execution())
+    return GatewaySchema(
         query=_root("Query", QUERY_PARTS),  # type: ignore[arg-type]
         mutation=_root("Mutation", MUTATION_PARTS),
         subscription=_root("Subscription", SUBSCRIPTION_PARTS),
         # Types reachable only through `node(id)` must still be known to the schema.
-        types=[Claim, Provider, ProviderEntity, Message, Attachment, User, Association],
-        config=StrawberryConfig(auto_camel_case=True),
-        extensions=[
-            # Factories: the caches themselves live at module level, shared by every request.
-            lambda: ParserCache(maxsize=512),
-            lambda: ValidationCache(maxsize=512),
-            OperationTypeRecorder,
-        ],
+        types=[Claim, Provider, ProviderEntity, Message, Attachment, User, Association, SupportCase],
+        config=StrawberryConfig(
+            auto_camel_case=True,
+            # The real limit is enforced with a QUERY_TOO_COMPLEX answer by graphql_http.py; this only
+            # keeps strawberry's own, plainer refusal out of its way.
+            batching_config={"max_operations": 1000 * max(1, settings.limits.max_batch_operations)},
+        ),
+        extensions=extensions,
     )
 
 

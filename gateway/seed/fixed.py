@@ -719,3 +719,62 @@ def demo_pdf(title: str) -> bytes:
         document += f"{offset:010d} 00000 n \n".encode()
     document += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref_at}\n%%EOF".encode()
     return bytes(document)
+
+
+# ------------------------------------------------------------ partner client (issue 7)
+
+PARTNER_CREATED_AT: Final = datetime(2025, 6, 20, 15, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class FixedPartnerClient:
+    client_id: str
+    name: str
+    secret: str
+    scopes: tuple[str, ...]
+    bindings: tuple[tuple[str, str], ...]  # (region, Tax ID)
+    requests_per_minute: int = 300
+    cost_per_minute: int = 100_000
+
+
+PARTNER_CLIENTS: Final[tuple[FixedPartnerClient, ...]] = (
+    FixedPartnerClient(
+        client_id="summit-billing",
+        name="Summit Billing Services",
+        secret="demo-partner-secret",
+        scopes=("claims:read", "messages:read", "messages:write"),
+        bindings=(("GA", "58-6000006"),),
+    ),
+)
+
+
+@cache
+def _partner_secret_hash(secret: str) -> str:
+    """Each demo secret hashed once per process, like the demo password."""
+    return hash_password(secret)
+
+
+def partner_rows() -> tuple[list[Row], list[Row]]:
+    """The partner clients of DEMO_DATA.md, and their bindings, as rows."""
+    clients: list[Row] = []
+    bindings: list[Row] = []
+    for pk, client in enumerate(PARTNER_CLIENTS, start=1):
+        clients.append(
+            {
+                "id": pk,
+                "client_id": client.client_id,
+                "name": client.name,
+                "secret_hash": _partner_secret_hash(client.secret),
+                "scopes": " ".join(sorted(client.scopes)),
+                "requests_per_minute": client.requests_per_minute,
+                "cost_per_minute": client.cost_per_minute,
+                "created_at": PARTNER_CREATED_AT,
+                "rotated_at": None,
+                "disabled_at": None,
+            }
+        )
+        bindings.extend(
+            {"partner_client_id": pk, "entity_id": ENTITY_PK[tax_id], "region": region}
+            for region, tax_id in client.bindings
+        )
+    return clients, bindings

@@ -13,15 +13,39 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from tqdm import tqdm
 
-from gateway.directory.tables import agreements, associations, entities, sessions, tpa_attestations, users
+from gateway.directory.tables import (
+    agreements,
+    associations,
+    entities,
+    outbox,
+    partner_bindings,
+    partner_clients,
+    password_reset_tokens,
+    sessions,
+    support_cases,
+    tpa_attestations,
+    users,
+)
 from gateway.seed.bulk import RegionGenerator, plan_directory
-from gateway.seed.fixed import DirectoryRows, Row, directory_rows, region_rows
+from gateway.seed.fixed import DirectoryRows, Row, directory_rows, partner_rows, region_rows
 from regions.base.registry import REGION_CODES
 from regions.base.tables import attachments, claims, members, messages, providers
 
 BATCH_SIZE = 2_000
 # Children before parents, so every delete is FK-safe. Sessions are not seeded, but they hang off users.
-DIRECTORY_TABLES: tuple[Table, ...] = (sessions, associations, tpa_attestations, agreements, users, entities)
+DIRECTORY_TABLES: tuple[Table, ...] = (
+    partner_bindings,
+    partner_clients,
+    password_reset_tokens,
+    support_cases,
+    outbox,
+    sessions,
+    associations,
+    tpa_attestations,
+    agreements,
+    users,
+    entities,
+)
 REGION_TABLES: tuple[Table, ...] = (attachments, messages, claims, members, providers)
 
 
@@ -134,7 +158,10 @@ async def _write_directory(engine: AsyncEngine, rows: DirectoryRows) -> None:
         await _insert(connection, tpa_attestations, rows.tpa_attestations)
         await _insert(connection, users, rows.users)
         await _insert(connection, associations, rows.associations)
-        await _move_sequences_past(connection, (entities, agreements, users, associations))
+        clients, bindings = partner_rows()
+        await _insert(connection, partner_clients, clients)
+        await _insert(connection, partner_bindings, bindings)
+        await _move_sequences_past(connection, (entities, agreements, users, associations, partner_clients))
 
 
 async def _write_region(engine: AsyncEngine, generator: RegionGenerator, bar: tqdm[Never]) -> RegionCounts:

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import ClassVar
 
 from regions.base.errors import InvalidClaimNumberError
 from regions.base.queries import ClaimSearch, MessageSearch, ProviderSearch
 from regions.base.records import (
     FINALIZED_STATUSES,
+    AcknowledgementLetter,
     AttachmentRecord,
     ClaimAction,
     ClaimRecord,
+    MemberRecord,
+    MessageKind,
     MessageRecord,
+    NewAttachment,
+    NewMessage,
     Page,
+    PlanType,
     ProviderRecord,
+    Submission,
 )
 from regions.base.rules import DEFAULT_RULES, RegionRules
 from regions.base.store import RegionStore
@@ -75,6 +83,45 @@ class RegionAdapter:
             actions.append(ClaimAction.FILE_DISPUTE)
         return tuple(actions)
 
+    def guest_plan_guidance(self, plan_type: PlanType) -> str | None:
+        """Hook: what guest look-ups say about a member of this plan instead of a claim's status, or
+        None when the guest claim status tool answers for the plan.
+
+        Default (seed 003): "Self-Funded, PPO, POS or OOA member claims may not be available in this
+        self-service tool", with the guidance of `rules.guest_guidance`.
+        """
+        guidance = self.rules.guest_guidance
+        if plan_type is PlanType.SELF_FUNDED:
+            return guidance.self_funded
+        if plan_type in {PlanType.PPO, PlanType.POS, PlanType.OUT_OF_AREA}:
+            return guidance.ppo_pos_out_of_area
+        return None
+
+    def offers_provider_picker(self) -> bool:
+        """Hook: whether a dispute may be filed on behalf of a provider linked to the claim's Tax ID.
+
+        Default: `rules.on_behalf_of_provider_picker` (seed 004, step 10: MAS, CO, HI and NW).
+        """
+        return self.rules.on_behalf_of_provider_picker
+
+    def acknowledgement_letter(self, claim: ClaimRecord, message: NewMessage) -> AcknowledgementLetter | None:
+        """Hook: the automated letter filed in the sender's Customer Service Reply folder for a
+        submission, or None when the region sends none.
+
+        Default: where `rules.acknowledgement_letters` is set (seed 004: California), a letter worded
+        by `rules.acknowledgement_text`.
+        """
+        if not self.rules.acknowledgement_letters:
+            return None
+        text = self.rules.acknowledgement_text
+        fields = {
+            "claim_number": claim.claim_number,
+            "submission": _SUBMISSION_NAMES.get(message.kind, "submission"),
+            "received_on": message.sent_at.date().isoformat(),
+            "reference": f" (reference {message.crm_id})" if message.crm_id else "",
+        }
+        return AcknowledgementLetter(subject=text.subject.format(**fields), body=text.body.format(**fields))
+
     # ------------------------------------------------------------- shared flow
 
     def is_own_claim_number(self, claim_number: str) -> bool:
@@ -101,6 +148,9 @@ class RegionAdapter:
             return Page(items=[], has_more=False, total=0 if search.with_total else None)
         return await self.store.search_claims(search)
 
+    async def members_by_member_ids(self, member_ids: Sequence[str]) -> dict[str, MemberRecord]:
+        return await self.store.members_by_member_ids(member_ids)
+
     async def providers_by_pks(self, pks: Sequence[int]) -> dict[int, ProviderRecord]:
         return await self.store.providers_by_pks(pks)
 
@@ -121,3 +171,32 @@ class RegionAdapter:
 
     async def attachment_content(self, pk: int) -> bytes | None:
         return await self.store.attachment_content(pk)
+
+    async def submit_message(
+        self, claim: ClaimRecord, message: NewMessage, files: Sequence[NewAttachment]
+    ) -> Submission:
+        """File a submission on a claim: the message, its files and, where the region sends one, the
+        acknowledgement letter, all in one transaction. A dispute is refused while another is open."""
+        return await self.store.file_submission(
+            message,
+            files,
+            self.acknowledgement_letter(claim, message),
+            one_open_dispute=message.kind is MessageKind.DISPUTE,
+        )
+
+    async def submission_by_idempotency_key(self, owner_user_id: str, key: str) -> Submission | None:
+        return await self.store.submission_by_idempotency_key(owner_user_id, key)
+
+    async def mark_messages_read(self, pks: Sequence[int], owner_user_id: str, at: datetime) -> None:
+        await self.store.mark_messages_read(pks, owner_user_id, at)
+
+    async def attachment_chunk(self, pk: int, offset: int, length: int) -> bytes | None:
+        return await self.store.attachment_chunk(pk, offset, length)
+
+
+# How an acknowledgement letter names what it acknowledges.
+_SUBMISSION_NAMES = {
+    MessageKind.SUPPORTING_DOCUMENTATION: "supporting documentation",
+    MessageKind.REQUEST_FOR_INFORMATION_RESPONSE: "response to a request for information",
+    MessageKind.DISPUTE: "dispute",
+}

@@ -12,6 +12,14 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 CENT = Decimal("0.01")
 
+# Constraint and index names every store's migrations can rely on (Alembic needs them to alter SQLite).
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 # SQLite's rowid alias needs INTEGER PRIMARY KEY; PostgreSQL gets BIGINT.
 Pk = BigInteger().with_variant(Integer(), "sqlite")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -168,3 +169,61 @@ class Page(Generic[T]):
     items: list[T]
     has_more: bool
     total: int | None
+
+
+# ------------------------------------------------------- Take Action (seed 004)
+
+
+@dataclass(frozen=True, slots=True)
+class NewAttachment:
+    """A file the gateway has checked (type from its bytes, size, digest), ready to store with a message."""
+
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    # Reads the checked bytes when the row is written, so that a message's files are not all held in
+    # memory at once.
+    read_content: Callable[[], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A submission on a claim (Take Action), as the gateway has checked it."""
+
+    claim_pk: int
+    tax_id: str
+    owner_user_id: str
+    kind: MessageKind
+    subject: str
+    body: str
+    subtopic: RfiSubtopic | None
+    crm_id: str | None
+    on_behalf_of_provider_pk: int | None
+    idempotency_key: str | None
+    sent_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AcknowledgementLetter:
+    """The automated reply a region files for a submission (seed 004: California only)."""
+
+    subject: str
+    body: str
+
+
+class SubmissionOutcome(Enum):
+    FILED = "FILED"
+    # An earlier submission of the same person with the same idempotency key: nothing new was filed.
+    REPLAYED = "REPLAYED"
+    # A dispute stays open until the claim is adjudicated again; a second one is not filed.
+    DISPUTE_ALREADY_OPEN = "DISPUTE_ALREADY_OPEN"
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """What filing a message did; `message` is None only when it was not filed (an open dispute)."""
+
+    outcome: SubmissionOutcome
+    message: MessageRecord | None
+    acknowledgement: MessageRecord | None

@@ -4,11 +4,13 @@ on an empty later page), whatever the number of keys: the gateway's dataloaders 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import LargeBinary, Select, and_, func, insert, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from regions.base.queries import (
     ClaimSearch,
@@ -16,6 +18,7 @@ from regions.base.queries import (
     ProviderSearch,
 )
 from regions.base.records import (
+    AcknowledgementLetter,
     AttachmentRecord,
     ClaimRecord,
     ClaimStatus,
@@ -23,12 +26,16 @@ from regions.base.records import (
     MessageFolder,
     MessageKind,
     MessageRecord,
+    NewAttachment,
+    NewMessage,
     Page,
     PaymentMethod,
     PaymentRecord,
     PlanType,
     ProviderRecord,
     RfiSubtopic,
+    Submission,
+    SubmissionOutcome,
 )
 from regions.base.tables import attachments, claims, members, messages, providers
 
@@ -142,6 +149,24 @@ class RegionStore:
             diagnosis_codes=tuple(row["diagnosis_codes"]),
             updated_at=row["updated_at"],
         )
+
+    # ----------------------------------------------------------------- members
+
+    async def members_by_member_ids(self, member_ids: Sequence[str]) -> dict[str, MemberRecord]:
+        """Members by their exact (canonical, upper-case) member id."""
+        rows = await self._all(select(members).where(members.c.member_id.in_(member_ids)))
+        return {
+            row["member_id"]: MemberRecord(
+                member_id=row["member_id"],
+                first_name=row["first_name"],
+                last_name=row["last_name"],
+                date_of_birth=row["date_of_birth"],
+                plan_type=PlanType(row["plan_type"]),
+                coverage_from=row["coverage_from"],
+                coverage_to=row["coverage_to"],
+            )
+            for row in rows
+        }
 
     # --------------------------------------------------------------- providers
 
@@ -274,6 +299,172 @@ class RegionStore:
             sha256=row["sha256"],
         )
 
+    async def attachment_chunk(self, pk: int, offset: int, length: int) -> bytes | None:
+        """`length` bytes of an attachment from `offset` (the download streams it a chunk at a time)."""
+        chunk = func.substr(attachments.c.content, offset + 1, length, type_=LargeBinary)
+        async with self.engine.connect() as connection:
+            content = (
+                await connection.execute(select(chunk).where(attachments.c.id == pk))
+            ).scalar_one_or_none()
+            return None if content is None else bytes(content)
+
+    # ------------------------------------------------------------- submissions
+
+    async def file_submission(
+        self,
+        message: NewMessage,
+        files: Sequence[NewAttachment],
+        letter: AcknowledgementLetter | None,
+        *,
+        one_open_dispute: bool,
+    ) -> Submission:
+        """The message, its files and the acknowledgement letter in one transaction: all of them or none.
+
+        A repeated idempotency key of the same owner answers the earlier submission (REPLAYED); with
+        `one_open_dispute`, a claim that already has an open dispute gets none (DISPUTE_ALREADY_OPEN).
+        """
+        try:
+            async with self.engine.begin() as connection:
+                if connection.dialect.name != "sqlite":
+                    # Submissions on one claim take turns, so two disputes sent at the same moment cannot
+                    # both find the claim free. SQLite lets one writer in at a time anyway, and a read
+                    # before the first write would only make its transaction fail when another commits.
+                    lock = select(claims.c.id).where(claims.c.id == message.claim_pk).with_for_update()
+                    await connection.execute(lock)
+                message_pk = await self._insert_message(connection, message, folder=MessageFolder.SENT)
+                if one_open_dispute and await self._other_open_disputes(connection, message, message_pk):
+                    raise _DisputeAlreadyOpenError
+                for file in files:
+                    await connection.execute(
+                        insert(attachments).values(
+                            message_id=message_pk,
+                            filename=file.filename,
+                            content_type=file.content_type,
+                            size_bytes=file.size_bytes,
+                            sha256=file.sha256,
+                            content=file.read_content(),
+                        )
+                    )
+                letter_pk = None
+                if letter is not None:
+                    letter_pk = await self._insert_letter(connection, message, message_pk, letter)
+        except _DisputeAlreadyOpenError:
+            return Submission(
+                outcome=SubmissionOutcome.DISPUTE_ALREADY_OPEN, message=None, acknowledgement=None
+            )
+        except IntegrityError:
+            if message.idempotency_key is None:
+                raise
+            earlier = await self.submission_by_idempotency_key(message.owner_user_id, message.idempotency_key)
+            if earlier is None:
+                raise
+            return earlier
+        filed = await self.messages_by_pks([message_pk] if letter_pk is None else [message_pk, letter_pk])
+        return Submission(
+            outcome=SubmissionOutcome.FILED,
+            message=filed[message_pk],
+            acknowledgement=None if letter_pk is None else filed[letter_pk],
+        )
+
+    async def submission_by_idempotency_key(self, owner_user_id: str, key: str) -> Submission | None:
+        """An owner's earlier submission under an idempotency key, with its acknowledgement letter."""
+        first = (
+            select(messages.c.id)
+            .where(messages.c.owner_user_id == owner_user_id, messages.c.idempotency_key == key)
+            .scalar_subquery()
+        )
+        letter = and_(
+            messages.c.in_reply_to_id == first,
+            messages.c.kind == MessageKind.ACKNOWLEDGEMENT_LETTER.value,
+            messages.c.owner_user_id == owner_user_id,
+        )
+        rows = await self._all(
+            select(messages).where(or_(messages.c.id == first, letter)).order_by(messages.c.id)
+        )
+        found = [self._message(row) for row in rows]
+        sent = [m for m in found if m.kind is not MessageKind.ACKNOWLEDGEMENT_LETTER]
+        if not sent:
+            return None
+        letters = [m for m in found if m.kind is MessageKind.ACKNOWLEDGEMENT_LETTER]
+        return Submission(
+            outcome=SubmissionOutcome.REPLAYED,
+            message=sent[0],
+            acknowledgement=letters[0] if letters else None,
+        )
+
+    async def mark_messages_read(self, pks: Sequence[int], owner_user_id: str, at: datetime) -> None:
+        """Mark an owner's unread messages among `pks` read; others' and read ones stay as they are."""
+        statement = (
+            update(messages)
+            .where(
+                messages.c.id.in_(pks),
+                messages.c.owner_user_id == owner_user_id,
+                messages.c.read_at.is_(None),
+            )
+            .values(read_at=at)
+        )
+        async with self.engine.begin() as connection:
+            await connection.execute(statement)
+
+    async def _insert_message(
+        self, connection: AsyncConnection, message: NewMessage, *, folder: MessageFolder
+    ) -> int:
+        result = await connection.execute(
+            insert(messages).values(
+                claim_id=message.claim_pk,
+                tax_id=message.tax_id,
+                owner_user_id=message.owner_user_id,
+                kind=message.kind.value,
+                folder=folder.value,
+                subject=message.subject,
+                body=message.body,
+                subtopic=None if message.subtopic is None else message.subtopic.value,
+                crm_id=message.crm_id,
+                on_behalf_of_provider_id=message.on_behalf_of_provider_pk,
+                idempotency_key=message.idempotency_key,
+                sent_at=message.sent_at,
+                # The sender has read what they sent; only replies arrive unread.
+                read_at=message.sent_at,
+            )
+        )
+        return _inserted_pk(result.inserted_primary_key)
+
+    async def _insert_letter(
+        self, connection: AsyncConnection, message: NewMessage, message_pk: int, letter: AcknowledgementLetter
+    ) -> int:
+        result = await connection.execute(
+            insert(messages).values(
+                claim_id=message.claim_pk,
+                tax_id=message.tax_id,
+                owner_user_id=message.owner_user_id,
+                kind=MessageKind.ACKNOWLEDGEMENT_LETTER.value,
+                folder=MessageFolder.CUSTOMER_SERVICE_REPLY.value,
+                subject=letter.subject,
+                body=letter.body,
+                crm_id=message.crm_id,
+                in_reply_to_id=message_pk,
+                sent_at=message.sent_at,
+                read_at=None,
+            )
+        )
+        return _inserted_pk(result.inserted_primary_key)
+
+    async def _other_open_disputes(
+        self, connection: AsyncConnection, message: NewMessage, message_pk: int
+    ) -> bool:
+        """Whether the claim has another dispute sent since it was last adjudicated (its `updated_at`)."""
+        statement = (
+            select(func.count())
+            .select_from(messages.join(claims, claims.c.id == messages.c.claim_id))
+            .where(
+                messages.c.claim_id == message.claim_pk,
+                messages.c.kind == MessageKind.DISPUTE.value,
+                messages.c.id != message_pk,
+                messages.c.sent_at >= claims.c.updated_at,
+            )
+        )
+        return bool((await connection.execute(statement)).scalar_one())
+
     # ----------------------------------------------------------------- helpers
 
     async def _all(self, statement: Select[Any]) -> Sequence[RowMapping]:
@@ -297,3 +488,14 @@ class RegionStore:
         # A page past the end carries no row to hold the count: ask for it on its own.
         async with self.engine.connect() as connection:
             return rows, int((await connection.execute(total_query)).scalar_one())
+
+
+class _DisputeAlreadyOpenError(Exception):
+    """Rolls a dispute back when the claim has an open one already."""
+
+
+def _inserted_pk(key: Any) -> int:
+    """The id the store gave a row just inserted."""
+    assert key is not None
+    pk: int = key[0]
+    return pk

@@ -17,16 +17,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from regions.base.columns import Money, Pk, UtcDateTime
+from regions.base.columns import NAMING_CONVENTION, Money, Pk, UtcDateTime
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 providers = Table(
     "providers",

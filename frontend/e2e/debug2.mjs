@@ -1,0 +1,24 @@
+import { launch, openPage, signOn } from "./browser.mjs";
+const browser = await launch();
+const { page, context, traffic } = await openPage(browser);
+page.on("websocket", (ws) => {
+  console.log("WS open", ws.url());
+  ws.on("framesent", (f) => console.log("SENT", String(f.payload).slice(0, 200)));
+  ws.on("framereceived", (f) => console.log("RECV", String(f.payload).slice(0, 300)));
+  ws.on("close", () => console.log("WS closed"));
+  ws.on("socketerror", (e) => console.log("WS error", e));
+});
+await signOn(page, "dana.reyes");
+await page.goto("/messages?folder=CUSTOMER_SERVICE_REPLY");
+await page.waitForTimeout(2000);
+const sender = await context.newPage();
+await sender.goto("/claims?claimNumber=SCAL0000000003");
+await sender.getByRole("link", { name: "SCAL0000000003" }).click();
+await sender.getByRole("button", { name: "Take Action" }).click();
+await sender.getByRole("button", { name: "Submit Supporting Documentation" }).click();
+await sender.getByRole("dialog").getByLabel("Message").fill("hello");
+await sender.getByRole("dialog").getByRole("button", { name: "Send" }).click();
+await sender.getByText("The message has been sent successfully").waitFor();
+await page.waitForTimeout(3000);
+console.log(traffic.consoleErrors);
+await browser.close();

@@ -1,0 +1,153 @@
+// The GraphQL client: urql with a normalized cache (graphcache), trusted documents sent by hash only, the
+// session's token on every request, and subscriptions over graphql-transport-ws.
+import { cacheExchange } from "@urql/exchange-graphcache";
+import { createClient as createWebSocketClient, type Client as WebSocketClient } from "graphql-ws";
+import { documents } from "virtual:trusted-documents";
+import {
+  type Client,
+  type Exchange,
+  type Operation,
+  createClient,
+  fetchExchange,
+  makeOperation,
+  mapExchange,
+  subscriptionExchange,
+} from "urql";
+
+import { session } from "../session";
+import { gatewayFetch } from "./transport";
+
+const GRAPHQL_PATH = "/graphql";
+
+export function operationName(operation: Operation): string | undefined {
+  for (const definition of operation.query.definitions) {
+    if (definition.kind === "OperationDefinition" && definition.name) return definition.name.value;
+  }
+  return undefined;
+}
+
+function trusted(operation: Operation): { hash: string; text: string } {
+  const name = operationName(operation);
+  const document = name === undefined ? undefined : documents[name];
+  if (!document) throw new Error(`${name ?? "an anonymous operation"} is not one of the app's trusted documents`);
+  return document;
+}
+
+/** Queries and mutations leave as `extensions.persistedQuery` only: the gateway runs the registered text. */
+const persistedDocuments: Exchange = mapExchange({
+  onOperation(operation) {
+    if (operation.kind !== "query" && operation.kind !== "mutation") return operation;
+    const { hash } = trusted(operation);
+    return makeOperation(
+      operation.kind,
+      { ...operation, extensions: { ...operation.extensions, persistedQuery: { version: 1, sha256Hash: hash } } },
+      operation.context,
+    );
+  },
+});
+
+// Objects without an id of their own live inside their parent in the cache.
+const EMBEDDED = [
+  "AcceptedPayload",
+  "AssociationConnection",
+  "AssociationEdge",
+  "AssociationPayload",
+  "ChangePasswordPayload",
+  "ClaimConnection",
+  "ClaimEdge",
+  "EnrollmentAgreement",
+  "GuestClaimStatus",
+  "GuestClaimStatusResult",
+  "GuestEligibility",
+  "GuestEligibilityResult",
+  "MarkMessagesReadPayload",
+  "Member",
+  "MessageConnection",
+  "MessageEdge",
+  "PageInfo",
+  "Payment",
+  "Profile",
+  "ProviderConnection",
+  "ProviderEdge",
+  "RegionContacts",
+  "SubmitMessagePayload",
+  "SupervisorInfo",
+  "SwitchRegionPayload",
+  "UpdateProfilePayload",
+  "UserError",
+  "WorkInfo",
+] as const;
+
+function webSocketUrl(): string {
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${window.location.host}${GRAPHQL_PATH}`;
+}
+
+export interface PortalClient {
+  client: Client;
+  dispose(): void;
+}
+
+/** A client for one signed-on session (or for a guest): its cache never outlives the person. */
+export function createPortalClient(): PortalClient {
+  let sockets: WebSocketClient | null = null;
+  const subscriptions = (): WebSocketClient =>
+    (sockets ??= createWebSocketClient({
+      url: webSocketUrl(),
+      lazy: true,
+      retryAttempts: 5,
+      on: { closed: (event) => console.warn("ws closed", (event as CloseEvent).code, (event as CloseEvent).reason), error: (e) => console.warn("ws error", e) },
+      // A browser cannot set headers on a WebSocket: the token travels in `connection_init`.
+      connectionParams: async () => {
+        const token = await session.token();
+        return token ? { authorization: `Bearer ${token}` } : {};
+      },
+    }));
+  const client = createClient({
+    url: GRAPHQL_PATH,
+    preferGetMethod: false,
+    fetch: gatewayFetch(),
+    requestPolicy: "cache-and-network",
+    exchanges: [
+      cacheExchange({
+        keys: {
+          ...Object.fromEntries(EMBEDDED.map((typename) => [typename, () => null])),
+          Region: (region) => String(region.code),
+          Viewer: () => "viewer",
+        },
+        updates: {
+          Mutation: {
+            markMessagesRead(_result, _args, cache) {
+              // Messages read: the unread count beside My Messages is stale.
+              for (const field of cache.inspectFields("Viewer:viewer")) {
+                if (field.fieldName === "inBasket" && field.arguments?.unreadOnly) {
+                  cache.invalidate("Viewer:viewer", field.fieldName, field.arguments);
+                }
+              }
+            },
+          },
+        },
+      }),
+      persistedDocuments,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request, operation) {
+          // The socket takes the registered text itself, byte for byte the trusted document.
+          const input = { ...request, query: trusted(operation).text };
+          return {
+            subscribe(sink) {
+              const unsubscribe = subscriptions().subscribe(input, sink);
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+  return {
+    client,
+    dispose() {
+      void sockets?.dispose();
+    },
+  };
+}

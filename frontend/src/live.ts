@@ -1,0 +1,12 @@
+// New in-basket messages as the subscription delivers them, for the screens that show the in-basket.
+import { createContext } from "react";
+
+import type { ArrivedMessage } from "./graphql/types";
+
+export interface ArrivalsState {
+  /** How many messages arrived since sign-on: a screen refreshes its list when it changes. */
+  count: number;
+  latest: ArrivedMessage | null;
+}
+
+export const Arrivals = createContext<ArrivalsState>({ count: 0, latest: null });

@@ -1,0 +1,40 @@
+// Manage My Account (seeds 000 and 002): Profile, Provider associations and access, Security, and the
+// links between the regions a person is approved for.
+import type { ViewerData } from "../../graphql/types";
+import { Link, useLocation } from "../../router";
+import { Page } from "../../ui";
+import { Associations } from "./Associations";
+import { ProfileSection } from "./ProfileSection";
+import { RegionSwitcher } from "./RegionSwitcher";
+import { Security } from "./Security";
+
+const SECTIONS = [
+  { path: "/account", label: "Profile" },
+  { path: "/account/associations", label: "Provider associations and access" },
+  { path: "/account/security", label: "Security" },
+  { path: "/account/regions", label: "Regions" },
+] as const;
+
+export function MyAccount({ viewer }: { viewer: ViewerData | undefined }) {
+  const { path } = useLocation();
+  const current = SECTIONS.find((section) => section.path === path.replace(/\/+$/, "")) ?? SECTIONS[0];
+  return (
+    <Page title="Manage My Account" wide>
+      <nav aria-label="Manage My Account" className="tabs">
+        <ul>
+          {SECTIONS.map((section) => (
+            <li key={section.path}>
+              <Link to={section.path} aria-current={section === current ? "page" : undefined}>
+                {section.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {current.path === "/account" ? <ProfileSection viewer={viewer} /> : null}
+      {current.path === "/account/associations" ? <Associations viewer={viewer} /> : null}
+      {current.path === "/account/security" ? <Security /> : null}
+      {current.path === "/account/regions" ? <RegionSwitcher viewer={viewer} /> : null}
+    </Page>
+  );
+}

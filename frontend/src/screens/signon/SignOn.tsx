@@ -1,0 +1,92 @@
+// Sign-On, with "Forgot your User ID" and "Password reset" (seed 002, question 3).
+import { type FormEvent, useState } from "react";
+
+import { Link } from "../../router";
+import { type SignOnFailure, session } from "../../session";
+import { Alert, Page, TextField } from "../../ui";
+
+const FAILURES: Record<SignOnFailure, string> = {
+  invalid_credentials: "The User ID or password you entered is incorrect.",
+  account_locked:
+    "Your account is locked for a while after too many attempts. Try again later, or reset your password.",
+  invalid_request: "Enter your User ID and your password.",
+  unavailable: "The portal could not be reached. Check your connection and try again.",
+};
+
+export function SignOn({ notice }: { notice: string | null }) {
+  const [userId, setUserId] = useState("");
+  const [password, setPassword] = useState("");
+  const [failure, setFailure] = useState<SignOnFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!userId.trim() || !password) {
+      setFailure("invalid_request");
+      return;
+    }
+    setBusy(true);
+    setFailure(await session.signOn(userId.trim(), password));
+    setBusy(false);
+  };
+
+  return (
+    <Page title="Sign-On">
+      <div className="two-columns">
+        <section aria-labelledby="sign-on-heading" className="card">
+          <h2 id="sign-on-heading">Existing users</h2>
+          {notice && !failure ? (
+            <Alert kind="info">
+              <p>{notice}</p>
+            </Alert>
+          ) : null}
+          {failure ? (
+            <Alert kind="error">
+              <p>{FAILURES[failure]}</p>
+            </Alert>
+          ) : null}
+          <form onSubmit={(event) => void submit(event)} noValidate>
+            <TextField
+              label="User ID"
+              name="userId"
+              autoComplete="username"
+              value={userId}
+              onChange={(event) => setUserId(event.target.value)}
+              required
+            />
+            <TextField
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              required
+            />
+            <button type="submit" className="button-primary" disabled={busy}>
+              {busy ? "Signing on…" : "Sign On"}
+            </button>
+          </form>
+          <ul className="link-list">
+            <li>
+              <Link to="/forgot-user-id">Forgot your User ID</Link>
+            </li>
+            <li>
+              <Link to="/password-reset">Password reset</Link>
+            </li>
+          </ul>
+        </section>
+        <section aria-labelledby="guest-heading" className="card">
+          <h2 id="guest-heading">Guest access</h2>
+          <p>
+            Contracted and non-contracted providers can view a claim’s status, and a member’s eligibility, without
+            registering. You will be asked for key information about the claim or the member.
+          </p>
+          <p>
+            <Link to="/guest">View claim status or eligibility as a guest</Link>
+          </p>
+        </section>
+      </div>
+    </Page>
+  );
+}

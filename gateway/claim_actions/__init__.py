@@ -1,0 +1,1 @@
+"""Take Action on claims (seed 004): submissions with attachments, idempotency, and reading the in-basket."""

@@ -1,0 +1,77 @@
+"""The hook: a strawberry schema extension that answers a query from its compiled plan before
+graphql-core would run it (strawberry runs graphql-core only when no extension has set a result)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+from strawberry.execution import optimized_is_awaitable
+from strawberry.extensions import SchemaExtension
+from strawberry.schema import Schema
+
+from gateway.executor.cache import PlanCache
+
+
+def _scalar_classes(schema: Schema) -> dict[str, tuple[type, ...]]:
+    """For each scalar, the Python classes strawberry maps to it (their values get a fast path)."""
+    found: dict[str, list[type]] = {}
+    for python_type, scalar in schema.schema_converter.scalar_registry.items():
+        definition = getattr(scalar, "_scalar_definition", scalar)
+        name = getattr(definition, "name", None)
+        if isinstance(python_type, type) and isinstance(name, str):
+            found.setdefault(name, []).append(python_type)
+    return {name: tuple(classes) for name, classes in found.items()}
+
+
+class _Plans:
+    """The plan cache of one schema, built on the first request (the schema does not exist yet when its
+    extensions are listed)."""
+
+    def __init__(self) -> None:
+        self.cache: PlanCache | None = None
+
+    def for_schema(self, schema: Schema) -> PlanCache | None:
+        if self.cache is None:
+            self.cache = PlanCache(_scalar_classes(schema))
+            # Extensions that wrap every resolver would be skipped by compiled plans: never compile then.
+            if any(extension._implements_resolve() for extension in schema.get_extensions()):
+                self.cache.size = 0
+        return self.cache if self.cache.size else None
+
+
+class CompiledExecution(SchemaExtension):
+    """Runs queries on their compiled plan; anything the compiler leaves alone runs on graphql-core.
+    List it after every extension whose `on_execute` must run first (limits, guest look-up counts)."""
+
+    def __init__(self, plans: _Plans) -> None:
+        self.plans = plans
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        cache = self.plans.for_schema(context.schema)
+        if context.result is None and document is not None and context.query is not None and cache:
+            schema = context.schema
+            executor = schema.execution_context_class.build(
+                schema._schema,
+                document,
+                context.root_value,
+                context.context,
+                context.variables,
+                context.operation_name,
+                # strawberry's predicate is graphql-core's, typed more loosely.
+                is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                operation_extensions=context.operation_extensions,
+            )
+            # A request graphql-core refuses (bad variables, no such operation) is its to answer.
+            if not isinstance(executor, list):
+                plan = cache.plan(context.query, document, executor)
+                if plan is not None:
+                    context.result = await plan.run(executor)
+        yield
+
+
+def compiled_execution() -> Callable[[], SchemaExtension]:
+    """The extension factory for a schema: every request gets an instance, all share one plan cache."""
+    plans = _Plans()
+    return lambda: CompiledExecution(plans)

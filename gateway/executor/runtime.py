@@ -1,0 +1,206 @@
+"""What a compiled plan calls while it runs: resolvers, errors and null propagation, awaited values.
+
+The generated code (compiler.py) completes the common shapes itself; for everything else it hands the
+value to graphql-core's own `complete_value` on the same `Executor`, and every error goes through
+`handle`, which is graphql-core's `handle_field_error`: so the rare paths are graphql-core's by
+construction, and the common ones must agree with them (tests/test_executor_differential.py).
+
+A position in the response is a slot: `(container, key, non_null, field, path, parent_slot)`, the
+dict or list that holds a value, the key or index it is held under, whether that position is non-null,
+the field it belongs to (for the error's locations), its response path, and the slot of the object
+around it. A value a resolver hands back as an awaitable leaves a hole at its slot; holes are awaited
+together, level by level, so that every loader call of a level lands in one batch, and a non-null
+error found in a hole nulls the nearest nullable slot above it, as graphql-core's propagation would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeAlias
+
+from graphql import GraphQLError, GraphQLOutputType, located_error
+from graphql.execution import Executor
+from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.values import get_argument_values
+from graphql.language import FieldNode
+from graphql.pyutils import Path
+from graphql.type import GraphQLField, GraphQLObjectType
+
+Slot: TypeAlias = tuple[Any, Any, bool, "FieldPlan", Path, Any]
+Completion: TypeAlias = Callable[[Any, Slot, "Run"], Any]
+
+
+class _Pending:
+    """Stands in a container for a value still awaited; the hole's completion overwrites it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "PENDING"
+
+
+PENDING = _Pending()
+
+
+class FieldPlan:
+    """One response key of one selection: the field, its nodes and how to get its value."""
+
+    __slots__ = (
+        "definition",
+        "details",
+        "fragment_variable_values",
+        "has_arguments",
+        "index",
+        "key",
+        "node",
+        "nodes",
+        "non_null",
+        "parent_name",
+        "parent_type",
+        "resolve",
+        "return_type",
+    )
+
+    def __init__(
+        self,
+        index: int,
+        key: str,
+        parent_type: GraphQLObjectType,
+        definition: GraphQLField,
+        details: FieldDetailsList,
+        non_null: bool,
+    ) -> None:
+        self.index = index
+        self.key = key
+        self.parent_type = parent_type
+        self.parent_name = parent_type.name
+        self.definition = definition
+        self.return_type: GraphQLOutputType = definition.type
+        self.details = details
+        self.nodes: list[FieldNode] = [detail.node for detail in details]
+        self.node = details[0].node
+        self.fragment_variable_values = details[0].fragment_variable_values
+        self.has_arguments = bool(definition.args or self.node.arguments)
+        self.resolve = definition.resolve
+        self.non_null = non_null
+
+
+class Run:
+    """The state of one execution of a plan over graphql-core's `Executor` for the same request."""
+
+    __slots__ = ("_arguments", "collected", "data", "executor", "holes", "is_awaitable")
+
+    def __init__(self, executor: Executor[Any]) -> None:
+        self.executor = executor
+        self.collected = executor.collected_errors
+        self.is_awaitable = executor.is_awaitable
+        self.holes: list[tuple[Awaitable[Any], Slot, Completion | None]] = []
+        self._arguments: dict[int, dict[str, Any] | Exception] = {}
+        self.data: dict[str, Any] | None = None
+
+    # --------------------------------------------------------------- resolving
+
+    def arguments(self, field: FieldPlan) -> dict[str, Any]:
+        """A field's coerced arguments; they depend on the variables only, so once per run."""
+        found = self._arguments.get(field.index)
+        if found is None:
+            try:
+                found = get_argument_values(
+                    field.definition,
+                    field.node,
+                    self.executor.variable_values,
+                    field.fragment_variable_values,
+                    self.executor.hide_suggestions,
+                )
+            except Exception as error:  # raised again for every parent, as graphql-core would
+                found = error
+            self._arguments[field.index] = found
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def resolve(self, field: FieldPlan, source: Any, path: Path) -> Any:
+        """Call a field's resolver as graphql-core's `execute_field` does."""
+        info = self.executor.build_resolve_info(field.definition, field.nodes, field.parent_type, path)
+        arguments = self.arguments(field) if field.has_arguments else {}
+        return field.resolve(source, info, **arguments)  # type: ignore[misc]
+
+    def hole(self, awaitable: Awaitable[Any], slot: Slot, completion: Completion | None) -> _Pending:
+        """Leave a position to be filled once `awaitable` is done, with its value completed."""
+        self.holes.append((awaitable, slot, completion))
+        return PENDING
+
+    def slow(self, return_type: GraphQLOutputType, value: Any, slot: Slot) -> Any:
+        """Complete a value the generated code has no fast path for: graphql-core's own completion."""
+        field = slot[3]
+        path = slot[4]
+        executor = self.executor
+        info = executor.build_resolve_info(field.definition, field.nodes, field.parent_type, path)
+        if self.is_awaitable(value):
+            awaited = executor.complete_awaitable_value(return_type, field.details, info, path, value, None)
+            return self.hole(awaited, slot, None)
+        completed = executor.complete_value(return_type, field.details, info, path, value, None)
+        if self.is_awaitable(completed):
+            return self.hole(completed, slot, None)
+        return completed
+
+    # ------------------------------------------------------------------ errors
+
+    def handle(self, error: Exception, non_null: bool, nodes: list[FieldNode], path: Path) -> None:
+        """graphql-core's `handle_field_error`: locate the error; a non-null position passes it up,
+        a nullable one records it and becomes null."""
+        located = located_error(error, nodes, path.as_list())
+        if non_null:
+            raise located
+        self.collected.add(located, path)
+
+    def fail(self, error: Exception, field: FieldPlan, parent_path: Path | None) -> None:
+        """An error of a field of the object at `parent_path`."""
+        self.handle(error, field.non_null, field.nodes, Path(parent_path, field.key, field.parent_name))
+
+    def fail_at(self, error: Exception, slot: Slot | None) -> None:
+        """An error found in a hole: null the nearest nullable position at or above `slot`."""
+        while slot is not None:
+            container, key, non_null, field, path, parent = slot
+            located = located_error(error, field.nodes, path.as_list())
+            if not non_null:
+                self.collected.add(located, path)
+                container[key] = None
+                return
+            error, slot = located, parent
+        self.collected.add(located_error(error), None)
+        self.data = None
+
+    # ----------------------------------------------------------------- holes
+
+    async def settle(self) -> None:
+        """Await the holes level by level (each level's together, so loaders batch across the whole
+        level), completing what they return, until none is left."""
+        while self.holes:
+            holes, self.holes = self.holes, []
+            results: list[Any]
+            if len(holes) == 1:
+                try:
+                    results = [await holes[0][0]]
+                except Exception as error:
+                    results = [error]
+            else:
+                results = await asyncio.gather(*(hole[0] for hole in holes), return_exceptions=True)
+            for (_awaitable, slot, completion), result in zip(holes, results, strict=True):
+                if isinstance(result, BaseException):
+                    if not isinstance(result, Exception):
+                        raise result
+                    self.fail_at(result, slot)
+                    continue
+                try:
+                    value = result if completion is None else completion(result, slot, self)
+                except Exception as error:
+                    self.fail_at(error, slot)
+                else:
+                    slot[0][slot[1]] = value
+
+    def root_failed(self, error: GraphQLError) -> None:
+        """A non-null root field failed: the whole `data` is null (graphql-core's `execute_operation`)."""
+        self.collected.add(error, None)
+        self.data = None

@@ -1,0 +1,243 @@
+"""What one GraphQL request may ask for: depth, aliases, tokens, root fields, directives, batch size, and
+a cost estimate in which a connection's cost is multiplied by its `first` (the IBM cost model that
+Apollo's demand control and Cosmo use). Every refusal is QUERY_TOO_COMPLEX and names its limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    ListValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    is_composite_type,
+    is_list_type,
+)
+from strawberry.extensions import SchemaExtension
+
+from gateway.errors import QueryTooComplex
+
+
+@dataclass(frozen=True, slots=True)
+class QueryLimits:
+    """Defaults let every documented client operation through (a 100-claim page with its nested objects
+    costs about 700) and stop abuse; every one is configurable."""
+
+    max_depth: int = 15
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_root_fields: int = 20
+    max_directives: int = 50
+    max_cost: int = 25_000
+    max_batch_operations: int = 10
+    max_document_bytes: int = 64 * 1024
+    # The size assumed for a list field that takes no `first` (e.g. a claim's diagnosis codes).
+    assumed_list_size: int = 10
+
+
+@dataclass(slots=True)
+class Measures:
+    depth: int = 0
+    aliases: int = 0
+    root_fields: int = 0
+    directives: int = 0
+    cost: int = 0
+
+
+def _named(type_: GraphQLOutputType) -> tuple[GraphQLNamedType, bool]:
+    """The named type under list and non-null wrappers, and whether a list wraps it."""
+    is_list = False
+    while isinstance(type_, GraphQLNonNull | GraphQLList):
+        is_list = is_list or is_list_type(type_)
+        type_ = type_.of_type
+    return type_, is_list
+
+
+class _Walker:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+        limits: QueryLimits,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.limits = limits
+        self.measures = Measures()
+
+    def _fields(self, selection_set: SelectionSetNode, seen: frozenset[str]) -> Iterator[FieldNode]:
+        """The fields of a selection set, through fragments (each fragment once per path)."""
+        for selection in selection_set.selections:
+            self.measures.directives += len(selection.directives or ())
+            if isinstance(selection, FieldNode):
+                yield selection
+            elif isinstance(selection, InlineFragmentNode):
+                yield from self._fields(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is not None and name not in seen:
+                    yield from self._fields(fragment.selection_set, seen | {name})
+
+    def _size(self, field: FieldNode, is_list: bool) -> int:
+        """How many items a field is expected to return: its `first`, the ids it is given, or a guess."""
+        arguments = {argument.name.value: argument.value for argument in field.arguments or ()}
+        for name in ("first", "ids"):
+            value = arguments.get(name)
+            if isinstance(value, VariableNode):
+                resolved = self.variables.get(value.name.value)
+                if name == "first" and isinstance(resolved, int):
+                    return max(resolved, 0)
+                if name == "ids" and isinstance(resolved, list):
+                    return len(resolved)
+            elif isinstance(value, IntValueNode):
+                return max(int(value.value), 0)
+            elif isinstance(value, ListValueNode):
+                return len(value.values)
+        if "first" in arguments or field.name.value == "edges":
+            # `first` given as null, or the edges of a connection already sized by its `first`.
+            return 20 if field.name.value != "edges" else 1
+        return self.limits.assumed_list_size if is_list else 1
+
+    def cost(
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, depth: int, seen: frozenset[str]
+    ) -> int:
+        self.measures.depth = max(self.measures.depth, depth)
+        total = 0
+        for field in self._fields(selection_set, seen):
+            name = field.name.value
+            if name.startswith("__"):
+                continue  # introspection: allowed only where introspection is on, and not counted
+            if field.alias is not None:
+                self.measures.aliases += 1
+            definition = parent.fields.get(name) if isinstance(parent, GraphQLObjectType) else None
+            if definition is None and hasattr(parent, "fields"):
+                definition = parent.fields.get(name)  # interfaces
+            if definition is None:
+                continue
+            named, is_list = _named(definition.type)
+            if not is_composite_type(named) or field.selection_set is None:
+                continue
+            size = self._size(field, is_list)
+            total += size * (1 + self.cost(field.selection_set, named, depth + 1, seen))
+        return total
+
+
+def measure(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    limits: QueryLimits,
+) -> Measures:
+    """Depth, aliases, root fields, directives and cost of one operation with its variables."""
+    walker = _Walker(schema, fragments, variables, limits)
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return walker.measures
+    walker.measures.directives += len(operation.directives or ())
+    walker.measures.root_fields = sum(
+        1
+        for field in walker._fields(operation.selection_set, frozenset())
+        if not field.name.value.startswith("__")
+    )
+    walker.measures.cost = walker.cost(operation.selection_set, root, 1, frozenset())
+    return walker.measures
+
+
+def enforce(measures: Measures, limits: QueryLimits) -> None:
+    checks = (
+        ("depth", measures.depth, limits.max_depth),
+        ("aliases", measures.aliases, limits.max_aliases),
+        ("rootFields", measures.root_fields, limits.max_root_fields),
+        ("directives", measures.directives, limits.max_directives),
+        ("cost", measures.cost, limits.max_cost),
+    )
+    for name, value, maximum in checks:
+        if value > maximum:
+            raise QueryTooComplex(
+                f"The operation exceeds the {name} limit: {value} is more than {maximum}.",
+                limit=name,
+                value=value,
+                maximum=maximum,
+            )
+
+
+def too_many_operations(count: int, limits: QueryLimits) -> QueryTooComplex | None:
+    if count > limits.max_batch_operations:
+        return QueryTooComplex(
+            f"The batch exceeds the operations limit: {count} is more than {limits.max_batch_operations}.",
+            limit="operations",
+            value=count,
+            maximum=limits.max_batch_operations,
+        )
+    return None
+
+
+def document_too_large(size: int, limits: QueryLimits) -> QueryTooComplex | None:
+    if size > limits.max_document_bytes:
+        return QueryTooComplex(
+            f"The document exceeds the size limit: {size} bytes is more than {limits.max_document_bytes}.",
+            limit="documentBytes",
+            value=size,
+            maximum=limits.max_document_bytes,
+        )
+    return None
+
+
+def limits_extension(limits: QueryLimits) -> type[SchemaExtension]:
+    """A schema extension enforcing `limits`: tokens while parsing, the rest once the document is valid."""
+
+    class QueryLimitsExtension(SchemaExtension):
+        def on_operation(self) -> Iterator[None]:
+            self.execution_context.parse_options["max_tokens"] = limits.max_tokens
+            yield
+
+        def on_validate(self) -> Iterator[None]:
+            yield
+            context = self.execution_context
+            if context.pre_execution_errors or context.graphql_document is None:
+                return
+            document = context.graphql_document
+            fragments = {
+                definition.name.value: definition
+                for definition in document.definitions
+                if isinstance(definition, FragmentDefinitionNode)
+            }
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            chosen = [
+                operation
+                for operation in operations
+                if context.operation_name is None
+                or (operation.name is not None and operation.name.value == context.operation_name)
+            ]
+            if len(chosen) != 1:
+                return  # no single operation: execution reports it
+            enforce(
+                measure(
+                    self.execution_context.schema._schema,
+                    chosen[0],
+                    fragments,
+                    context.variables or {},
+                    limits,
+                ),
+                limits,
+            )
+
+    return QueryLimitsExtension
