@@ -27,4 +27,6 @@ async def healthz(_request: Request) -> Response:
 
 
 def create_app() -> Starlette:
-    return Starlette(routes=[Route("/floor/{size:int}", floor, methods=["GET", "POST"]), Route("/healthz", healthz)])
+    return Starlette(
+        routes=[Route("/floor/{size:int}", floor, methods=["GET", "POST"]), Route("/healthz", healthz)]
+    )

@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from bench.run import ROOT, bench_environment, scenarios, seed, wrk
+from bench.run import ROOT, bench_environment, fresh_stores, scenarios, wrk
 
 
 async def _profile(args: argparse.Namespace) -> int:
@@ -38,7 +38,7 @@ async def _profile(args: argparse.Namespace) -> int:
         )
     )
     serving = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn's Server offers a flag, not an event
         await asyncio.sleep(0.05)
     base = f"http://127.0.0.1:{args.port}"
     try:
@@ -52,14 +52,17 @@ async def _profile(args: argparse.Namespace) -> int:
         await asyncio.to_thread(wrk, base, requests, 2, args.connections)
         profiler = Profiler(interval=0.0005, async_mode="disabled")
         profiler.start()
-        rps, p50, p99, errors = await asyncio.to_thread(wrk, base, requests, args.seconds, args.connections)
+        run = await asyncio.to_thread(wrk, base, requests, args.seconds, args.connections)
         profiler.stop()
     finally:
         server.should_exit = True
         await serving
-    print(f"{chosen[0]}: {rps:.1f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms, non-2xx {errors}")
+    print(
+        f"{chosen[0]}: {run.requests_per_second:.1f} req/s, p50 {run.p50_ms:.2f} ms, "
+        f"p99 {run.p99_ms:.2f} ms, non-2xx {run.non_2xx}"
+    )
     if args.html:
-        Path(args.html).write_text(profiler.output_html())
+        await asyncio.to_thread(Path(args.html).write_text, profiler.output_html())
         print(f"written to {args.html}")
     else:
         from pyinstrument.renderers import ConsoleRenderer
@@ -70,7 +73,9 @@ async def _profile(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", default="large", help="the scenario whose name contains this")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
@@ -80,9 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flat", action="store_true", help="self time by function instead of a call tree")
     parser.add_argument("--html", help="write pyinstrument's HTML report here instead of text")
     args = parser.parse_args(argv)
-    data_dir = Path(args.data_dir).resolve()
-    seed(data_dir, args.claims_per_region)
-    os.environ.update(bench_environment(data_dir))
+    os.environ.update(bench_environment(fresh_stores(Path(args.data_dir).resolve(), args.claims_per_region)))
     import uvloop
 
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:

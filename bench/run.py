@@ -1,6 +1,10 @@
 """`make bench`: seed a bench data set, start the real server (production mode; one process, then one worker
 per core), drive it with wrk from a separate process, and print requests/s, p50/p99, server CPU per request,
-peak RSS and statements per request, each scenario also as a ratio to the HTTP floor of the same size."""
+peak RSS and statements per request, each scenario also as a ratio to the HTTP floor of the same size.
+
+Every run starts from fresh stores: the data set is seeded once per size (bench/var/seed-N) and copied for
+each run (bench/var/run), so runs compare. `--soak S` keeps the one-process server under the mix for S
+seconds and reports its resident memory over time."""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,6 +50,10 @@ SUBMIT = """mutation Submit($input: SupportingDocumentationInput!) { submitSuppo
   confirmation userErrors { code } } }"""
 SMALL_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
+SLOW_REGION, SLOW_MS = "NCAL", 50
+LARGE = "large: 100 claims, 2 regions"
+MIX = "mix, 10% mutations"
+
 
 @dataclass(frozen=True)
 class Request:
@@ -67,7 +77,17 @@ class Result:
     cpu_ms_per_request: float | None = None
     peak_rss_mb: float | None = None
     statements_per_request: float | None = None
+    directory_statements_per_request: float | None = None
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WrkRun:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
 
 
 # ------------------------------------------------------------------------ processes
@@ -97,14 +117,15 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / CLOCK_TICKS
 
 
-def _peak_rss_mb(pids: list[int]) -> float:
+def _rss_mb(pids: list[int], key: str = "VmHWM") -> float:
+    """Resident memory of the server processes: the peak (VmHWM) or the current (VmRSS)."""
     total = 0
     for pid in pids:
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
-        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        match = re.search(rf"{key}:\s+(\d+) kB", status)
         total += int(match[1]) if match else 0
     return total / 1024
 
@@ -140,16 +161,43 @@ def _server_pids(process: subprocess.Popen[bytes]) -> list[int]:
     return pids + [grandchild for pid in pids[1:] for grandchild in _children(pid)]
 
 
+def _uvicorn(app: str, port: int) -> list[str]:
+    """A helper server (the floor, the slowed gateway) on the same stack as the gateway's `serve`."""
+    return [
+        "-m",
+        "uvicorn",
+        app,
+        "--factory",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
 # ----------------------------------------------------------------------------- wrk
+
+
+def _lua_string(text: str) -> str:
+    """A Lua string literal of `text`'s UTF-8 bytes (long brackets would turn CR LF into LF)."""
+    escaped = []
+    for byte in text.encode():
+        character = chr(byte)
+        if 32 <= byte < 127 and character not in '"\\':
+            escaped.append(character)
+        else:
+            escaped.append(f"\\{byte:03d}")
+    return '"' + "".join(escaped) + '"'
 
 
 def _lua(requests: list[Request]) -> str:
     entries = []
     for request in requests:
-        headers = ", ".join(f'["{k}"] = [==[{v}]==]' for k, v in request.headers.items())
+        headers = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in request.headers.items())
         entries.append(
-            f'{{method = "{request.method}", path = [==[{request.path}]==], headers = {{{headers}}}, '
-            f"body = [==[{request.body}]==]}}"
+            f"{{method = {_lua_string(request.method)}, path = {_lua_string(request.path)}, "
+            f"headers = {{{headers}}}, body = {_lua_string(request.body)}}}"
         )
     return (
         "local requests = {\n  " + ",\n  ".join(entries) + "\n}\n"
@@ -167,15 +215,24 @@ def _milliseconds(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
-def wrk(
-    base_url: str, requests: list[Request], seconds: int, connections: int
-) -> tuple[float, float, float, int]:
-    """Requests/s, p50 and p99 in ms, and non-2xx answers, from one wrk run."""
+def wrk(base_url: str, requests: list[Request], seconds: int, connections: int) -> WrkRun:
+    """One wrk run of `requests` in turn: requests/s, p50 and p99 in ms, non-2xx answers, socket errors."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_lua(requests))
     try:
         output = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency", "-s", script.name, base_url],
+            [
+                "wrk",
+                f"-t{min(2, connections)}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "30s",
+                "--latency",
+                "-s",
+                script.name,
+                base_url,
+            ],
             check=True,
             capture_output=True,
             text=True,
@@ -185,8 +242,15 @@ def wrk(
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
     p50 = _milliseconds(re.search(r"\s50%\s+(\S+)", output)[1])  # type: ignore[index]
     p99 = _milliseconds(re.search(r"\s99%\s+(\S+)", output)[1])  # type: ignore[index]
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return rps, p50, p99, int(errors[1]) if errors else 0
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return WrkRun(
+        requests_per_second=rps,
+        p50_ms=p50,
+        p99_ms=p99,
+        non_2xx=int(non_2xx[1]) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
+    )
 
 
 # ----------------------------------------------------------------------- scenarios
@@ -242,55 +306,67 @@ def scenarios(base_url: str) -> dict[str, list[Request]]:
     reads = [_graphql(LARGE_PAGE, dana)] * 4 + [_graphql(SMALL, dana)] * 3 + [_graphql(IN_BASKET, dana)] * 2
     return {
         "small: claim by number": [_graphql(SMALL, dana)],
-        "large: 100 claims, 2 regions": [_graphql(LARGE_PAGE, dana)],
+        LARGE: [_graphql(LARGE_PAGE, dana)],
         "in-basket page": [_graphql(IN_BASKET, dana)],
         "provider picker search": [_graphql(PICKER, omar)],
         "guest look-up": [_graphql(GUEST, None)],
-        "mix, 10% mutations": [*reads, _multipart_submission(dana, claim_id)],
+        MIX: [*reads, _multipart_submission(dana, claim_id)],
     }
 
 
-def _statements(base_url: str) -> float:
+def _statements(base_url: str) -> tuple[float, float]:
+    """The N+1 meters: statements sent to the regions' stores, and to the directory, so far."""
     text = httpx.get(f"{base_url}/metrics", timeout=10).text
-    return sum(
+    regions = sum(
         float(v) for v in re.findall(r"^region_backend_statements_total\{[^}]*\} ([\d.e+]+)$", text, re.M)
     )
+    directory = sum(float(v) for v in re.findall(r"^directory_statements_total ([\d.e+]+)$", text, re.M))
+    return regions, directory
 
 
-def _response_bytes(base_url: str, request: Request) -> tuple[int, list[str]]:
-    response = httpx.request(
-        request.method,
-        f"{base_url}{request.path}",
-        headers=request.headers,
-        content=request.body.encode(),
-        timeout=30,
-    )
-    notes = []
-    if response.status_code != 200:
-        notes.append(f"HTTP {response.status_code}")
-    elif "errors" in response.text[:200000] and '"errors"' in response.text:
-        notes.append("answered with errors: " + response.text[:120])
-    return len(response.content), notes
+def probe(base_url: str, requests: list[Request]) -> tuple[int, list[str]]:
+    """The size of the first request's answer, and a note for each distinct request that does not answer
+    200 without errors (a scenario measuring refusals would measure nothing)."""
+    size, notes = 0, []
+    distinct = [request for index, request in enumerate(requests) if request not in requests[:index]]
+    for index, request in enumerate(distinct):
+        response = httpx.request(
+            request.method,
+            f"{base_url}{request.path}",
+            headers=request.headers,
+            content=request.body.encode(),
+            timeout=30,
+        )
+        if index == 0:
+            size = len(response.content)
+        if response.status_code != 200:
+            notes.append(f"HTTP {response.status_code}: {response.text[:120]}")
+        elif '"errors"' in response.text:
+            notes.append("answered with errors: " + response.text[:120])
+    return size, notes
 
 
 # ---------------------------------------------------------------------------- main
 
 
-def seed(data_dir: Path, claims_per_region: int) -> None:
-    marker = data_dir / f".seeded-{claims_per_region}"
-    if marker.exists():
-        return
-    for stale in data_dir.glob("*.sqlite3*"):
-        stale.unlink()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATA_DIR": str(data_dir)}
-    subprocess.run(
-        [PYTHON, "-m", "gateway", "seed", "--claims-per-region", str(claims_per_region)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    marker.touch()
+def fresh_stores(data_dir: Path, claims_per_region: int) -> Path:
+    """A fresh copy of the seeded stores for this run (the data set is seeded once per size)."""
+    seeded = data_dir / f"seed-{claims_per_region}"
+    marker = seeded / ".seeded"
+    if not marker.exists():
+        shutil.rmtree(seeded, ignore_errors=True)
+        seeded.mkdir(parents=True)
+        subprocess.run(
+            [PYTHON, "-m", "gateway", "seed", "--claims-per-region", str(claims_per_region)],
+            cwd=ROOT,
+            env={**os.environ, "DATA_DIR": str(seeded)},
+            check=True,
+        )
+        marker.touch()
+    run = data_dir / "run"
+    shutil.rmtree(run, ignore_errors=True)
+    shutil.copytree(seeded, run, ignore=shutil.ignore_patterns(".seeded", "*-wal", "*-shm"))
+    return run
 
 
 def bench_environment(data_dir: Path) -> dict[str, str]:
@@ -301,125 +377,164 @@ def bench_environment(data_dir: Path) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "ACCESS_TOKEN_TTL_SECONDS": "3600",
         "SESSION_IDLE_SECONDS": "3600",
-        # The guest throttle would stop a load test at once: raise it for the bench only.
+        # The guest throttle would stop a load test at once, and the guest answers' deliberate minimum time
+        # (so that a miss answers no faster than a match) would measure a sleep: both off for the bench.
         "GUEST_LOOKUPS_PER_ADDRESS": "100000000",
         "GUEST_LOOKUPS_PER_MEMBER": "100000000",
+        "GUEST_MIN_RESPONSE_MS": "0",
     }
 
 
-def run(args: argparse.Namespace) -> list[Result]:
-    data_dir = Path(args.data_dir).resolve()
-    seed(data_dir, args.claims_per_region)
-    env = bench_environment(data_dir)
-    results: list[Result] = []
-    floors: dict[int, float] = {}
-    with server(
-        [
-            "-m",
-            "uvicorn",
-            "bench.floor:create_app",
-            "--factory",
-            "--port",
-            str(args.port + 9),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        {},
-        args.port + 9,
-    ):
-        floor_url = f"http://127.0.0.1:{args.port + 9}"
+class Bench:
+    """One `make bench` run: the floor server stays up throughout; gateways come and go."""
 
-        def floor_rps(size: int) -> float:
-            if size not in floors:
-                floors[size] = wrk(
-                    floor_url, [Request("GET", f"/floor/{size}", {})], args.seconds, args.connections
-                )[0]
-            return floors[size]
+    def __init__(self, args: argparse.Namespace, env: dict[str, str]) -> None:
+        self.args = args
+        self.env = env
+        self.floors: dict[int, float] = {}
+        self.floor_url = f"http://127.0.0.1:{args.port + 9}"
+        self.results: list[Result] = []
 
-        modes = [("1 process", 1), (f"{os.cpu_count()} workers", os.cpu_count() or 2)]
-        for mode, workers in modes:
-            # Workers share sessions and limits through Redis, as replicas do in production.
-            mode_env = env if workers == 1 else {**env, "REDIS_URL": args.redis_url, "REDIS_PREFIX": "bench:"}
-            with server(["-m", "gateway", "serve", "--workers", str(workers)], mode_env, args.port) as process:
-                base = f"http://127.0.0.1:{args.port}"
-                for name, requests in scenarios(base).items():
-                    if args.only and args.only not in name:
-                        continue
-                    size, notes = _response_bytes(base, requests[0])
-                    pids = _server_pids(process)
-                    cpu_before, statements_before = (
-                        _cpu_seconds(pids),
-                        _statements(base) if workers == 1 else 0.0,
-                    )
-                    rps, p50, p99, errors = wrk(base, requests, args.seconds, args.connections)
-                    total = rps * args.seconds
-                    cpu = (_cpu_seconds(pids) - cpu_before) * 1000 / total if total else None
-                    statements = (
-                        (_statements(base) - statements_before) / total if workers == 1 and total else None
-                    )
-                    floor = floor_rps(size)
-                    results.append(
-                        Result(
-                            scenario=name,
-                            mode=mode,
-                            requests_per_second=round(rps, 1),
-                            p50_ms=round(p50, 2),
-                            p99_ms=round(p99, 2),
-                            errors=errors,
-                            response_bytes=size,
-                            floor_requests_per_second=round(floor, 1),
-                            ratio_to_floor=round(rps / floor, 4),
-                            cpu_ms_per_request=None if cpu is None else round(cpu, 3),
-                            peak_rss_mb=round(_peak_rss_mb(_server_pids(process)), 1),
-                            statements_per_request=None if statements is None else round(statements, 2),
-                            notes=notes,
-                        )
-                    )
-                    print(_row(results[-1]), flush=True)
-        if not args.only or "slow" in args.only:
-            slow_env = {**env, "BENCH_SLOW_REGION": "NCAL", "BENCH_SLOW_MS": "50"}
-            with server(
-                [
-                    "-m",
-                    "uvicorn",
-                    "bench.slow:create_app",
-                    "--factory",
-                    "--port",
-                    str(args.port),
-                    "--log-level",
-                    "warning",
-                    "--no-access-log",
-                ],
-                slow_env,
-                args.port,
-            ) as process:
-                base = f"http://127.0.0.1:{args.port}"
-                request = _graphql(LARGE_PAGE, _token(base, "dana.reyes"))
-                size, notes = _response_bytes(base, request)
-                rps, p50, p99, errors = wrk(base, [request], args.seconds, args.connections)
-                results.append(
-                    Result(
-                        scenario="large, NCAL slowed by 50 ms",
-                        mode="1 process",
-                        requests_per_second=round(rps, 1),
-                        p50_ms=round(p50, 2),
-                        p99_ms=round(p99, 2),
-                        errors=errors,
-                        response_bytes=size,
-                        floor_requests_per_second=round(floor_rps(size), 1),
-                        ratio_to_floor=round(rps / floor_rps(size), 4),
-                        peak_rss_mb=round(_peak_rss_mb(_server_pids(process)), 1),
-                        notes=notes,
-                    )
+    def floor(self, size: int) -> float:
+        if size not in self.floors:
+            run = wrk(
+                self.floor_url,
+                [Request("GET", f"/floor/{size}", {})],
+                self.args.seconds,
+                self.args.connections,
+            )
+            self.floors[size] = run.requests_per_second
+        return self.floors[size]
+
+    def measure(
+        self,
+        name: str,
+        mode: str,
+        requests: list[Request],
+        base: str,
+        process: subprocess.Popen[bytes],
+        *,
+        connections: int | None = None,
+        count_statements: bool = True,
+    ) -> Result:
+        size, notes = probe(base, requests)
+        pids = _server_pids(process)
+        cpu_before = _cpu_seconds(pids)
+        statements_before = _statements(base) if count_statements else (0.0, 0.0)
+        run = wrk(base, requests, self.args.seconds, connections or self.args.connections)
+        total = run.requests_per_second * self.args.seconds
+        cpu = (_cpu_seconds(pids) - cpu_before) * 1000 / total if total else None
+        statements = directory = None
+        if count_statements and total:
+            after = _statements(base)
+            statements = (after[0] - statements_before[0]) / total
+            directory = (after[1] - statements_before[1]) / total
+        if run.socket_errors:
+            notes.append(f"{run.socket_errors} socket errors")
+        floor = self.floor(size)
+        result = Result(
+            scenario=name,
+            mode=mode,
+            requests_per_second=round(run.requests_per_second, 1),
+            p50_ms=round(run.p50_ms, 2),
+            p99_ms=round(run.p99_ms, 2),
+            errors=run.non_2xx,
+            response_bytes=size,
+            floor_requests_per_second=round(floor, 1),
+            ratio_to_floor=round(run.requests_per_second / floor, 4),
+            cpu_ms_per_request=None if cpu is None else round(cpu, 3),
+            peak_rss_mb=round(_rss_mb(_server_pids(process)), 1),
+            statements_per_request=None if statements is None else round(statements, 2),
+            directory_statements_per_request=None if directory is None else round(directory, 2),
+            notes=notes,
+        )
+        self.results.append(result)
+        print(_row(result), flush=True)
+        return result
+
+    def run(self) -> list[Result]:
+        args, env = self.args, self.env
+        with server(_uvicorn("bench.floor:create_app", args.port + 9), {}, args.port + 9):
+            one_connection_p50: float | None = None
+            modes = [("1 process", 1), (f"{os.cpu_count()} workers", os.cpu_count() or 2)]
+            for mode, workers in modes:
+                # Workers share sessions and limits through Redis, as replicas do in production.
+                mode_env = (
+                    env if workers == 1 else {**env, "REDIS_URL": args.redis_url, "REDIS_PREFIX": "bench:"}
                 )
-                print(_row(results[-1]), flush=True)
-    return results
+                with server(
+                    ["-m", "gateway", "serve", "--workers", str(workers)], mode_env, args.port
+                ) as process:
+                    base = f"http://127.0.0.1:{args.port}"
+                    found = scenarios(base)
+                    for name, requests in found.items():
+                        if args.only and args.only not in name:
+                            continue
+                        # One worker's /metrics sees one worker's statements: counted with one process only.
+                        self.measure(name, mode, requests, base, process, count_statements=workers == 1)
+                    if workers == 1 and (not args.only or "slow" in args.only):
+                        one_connection_p50 = self.measure(
+                            "large, 1 connection", mode, found[LARGE], base, process, connections=1
+                        ).p50_ms
+                    if workers == 1 and args.soak:
+                        self.soak(found[MIX], base, process)
+            if not args.only or "slow" in args.only:
+                self.slowed(one_connection_p50)
+        return self.results
+
+    def slowed(self, unslowed_p50: float | None) -> None:
+        """The large page with one region's answers delayed: it should cost that region's delay, no more."""
+        args = self.args
+        slow_env = {**self.env, "BENCH_SLOW_REGION": SLOW_REGION, "BENCH_SLOW_MS": str(SLOW_MS)}
+        with server(_uvicorn("bench.slow:create_app", args.port), slow_env, args.port) as process:
+            base = f"http://127.0.0.1:{args.port}"
+            request = [_graphql(LARGE_PAGE, _token(base, "dana.reyes"))]
+            name = f"large, {SLOW_REGION} slowed by {SLOW_MS} ms"
+            alone = self.measure(f"{name}, 1 conn.", "1 process", request, base, process, connections=1)
+            if unslowed_p50 is not None:
+                alone.notes.append(f"adds {alone.p50_ms - unslowed_p50:.1f} ms to the p50 of one connection")
+                print(f"  {alone.notes[-1]}", flush=True)
+            self.measure(name, "1 process", request, base, process)
+
+    def soak(self, requests: list[Request], base: str, process: subprocess.Popen[bytes]) -> None:
+        """The mix for `--soak` seconds, resident memory sampled along the way: it should stay flat."""
+        samples: list[float] = []
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(10):
+                samples.append(_rss_mb(_server_pids(process), "VmRSS"))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        start_rss = _rss_mb(_server_pids(process), "VmRSS")
+        sampler.start()
+        run = wrk(base, requests, self.args.soak, self.args.connections)
+        done.set()
+        sampler.join()
+        end_rss = _rss_mb(_server_pids(process), "VmRSS")
+        third = max(1, len(samples) // 3)
+        early, late = samples[:third] or [start_rss], samples[-third:] or [end_rss]
+        result = Result(
+            scenario=f"soak: mix for {self.args.soak} s",
+            mode="1 process",
+            requests_per_second=round(run.requests_per_second, 1),
+            p50_ms=round(run.p50_ms, 2),
+            p99_ms=round(run.p99_ms, 2),
+            errors=run.non_2xx,
+            response_bytes=0,
+            peak_rss_mb=round(max([start_rss, *samples, end_rss]), 1),
+            notes=[
+                f"RSS {start_rss:.0f} MB at start, {sum(early) / len(early):.0f} MB over the first third, "
+                f"{sum(late) / len(late):.0f} MB over the last, {end_rss:.0f} MB at the end"
+            ],
+        )
+        self.results.append(result)
+        print(_row(result), flush=True)
 
 
 HEADER = (
-    f"{'scenario':34} {'mode':11} {'req/s':>8} {'floor':>8} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8} "
-    f"{'cpu ms':>7} {'rss MB':>7} {'stmts':>6} {'bytes':>7} {'non-2xx':>7}"
+    f"{'scenario':36} {'mode':10} {'req/s':>7} {'floor':>6} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8} "
+    f"{'cpu ms':>6} {'rss MB':>6} {'stmts':>5} {'dir':>4} {'bytes':>6} {'non-2xx':>7}"
 )
 
 
@@ -428,11 +543,12 @@ def _row(result: Result) -> str:
         return "-" if value is None else f"{value:.{digits}f}"
 
     return (
-        f"{result.scenario:34} {result.mode:11} {result.requests_per_second:8.1f} "
-        f"{show(result.floor_requests_per_second, 0):>8} {show(result.ratio_to_floor, 3):>7} "
-        f"{result.p50_ms:8.2f} {result.p99_ms:8.2f} {show(result.cpu_ms_per_request, 2):>7} "
-        f"{show(result.peak_rss_mb, 0):>7} {show(result.statements_per_request, 1):>6} "
-        f"{result.response_bytes:7d} {result.errors:7d}"
+        f"{result.scenario:36} {result.mode:10} {result.requests_per_second:7.1f} "
+        f"{show(result.floor_requests_per_second, 0):>6} {show(result.ratio_to_floor, 4):>7} "
+        f"{result.p50_ms:8.2f} {result.p99_ms:8.2f} {show(result.cpu_ms_per_request, 2):>6} "
+        f"{show(result.peak_rss_mb, 0):>6} {show(result.statements_per_request, 1):>5} "
+        f"{show(result.directory_statements_per_request, 1):>4} "
+        f"{result.response_bytes:6d} {result.errors:7d}"
         + (f"  ({'; '.join(result.notes)})" if result.notes else "")
     )
 
@@ -442,13 +558,16 @@ def table(results: list[Result]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=int, default=10, help="load time per scenario")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--claims-per-region", type=int, default=20_000)
     parser.add_argument("--data-dir", default=str(ROOT / "bench" / "var"))
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--only", help="run only scenarios whose name contains this")
+    parser.add_argument("--soak", type=int, default=300, help="seconds of the memory soak (0: none)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13", help="shared by the workers")
     parser.add_argument(
         "--compare", action="store_true", help="compare the newest result with the committed one"
@@ -457,14 +576,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare:
         return compare()
     started = time.monotonic()
-    print(HEADER, flush=True)
-    results = run(args)
+    stores = fresh_stores(Path(args.data_dir).resolve(), args.claims_per_region)
+    executor = os.environ.get("GRAPHQL_EXECUTOR", "default")
+    print(
+        f"executor: {executor}; {args.seconds} s a scenario, {args.connections} connections\n{HEADER}",
+        flush=True,
+    )
+    results = Bench(args, bench_environment(stores)).run()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     record = {
         "at": stamp,
         "seconds": args.seconds,
         "connections": args.connections,
         "claims_per_region": args.claims_per_region,
+        "executor": executor,
         "results": [asdict(r) for r in results],
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -486,14 +611,14 @@ def compare() -> int:
         print("no committed bench/results/latest.json to compare with")
         return 1
     before = {(r["scenario"], r["mode"]): r for r in json.loads(shown.stdout)["results"]}
-    print(f"{'scenario':34} {'mode':11} {'ratio was':>10} {'ratio now':>10} {'change':>8}")
+    print(f"{'scenario':36} {'mode':10} {'ratio was':>10} {'ratio now':>10} {'change':>8}")
     for result in current["results"]:
         old = before.get((result["scenario"], result["mode"]))
-        if old is None or not old.get("ratio_to_floor"):
+        if old is None or not old.get("ratio_to_floor") or not result.get("ratio_to_floor"):
             continue
         change = (result["ratio_to_floor"] / old["ratio_to_floor"] - 1) * 100
         print(
-            f"{result['scenario']:34} {result['mode']:11} {old['ratio_to_floor']:10.4f} "
+            f"{result['scenario']:36} {result['mode']:10} {old['ratio_to_floor']:10.4f} "
             f"{result['ratio_to_floor']:10.4f} {change:+7.1f}%"
         )
     return 0

@@ -12,6 +12,7 @@ from gateway.auth.principal import Principal
 from gateway.loaders import Loaders
 
 if TYPE_CHECKING:
+    from gateway.auth.authenticate import Authenticator
     from gateway.runtime import Runtime
 
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 class GatewayContext:
     request: HTTPConnection
     runtime: Runtime
+    authenticator: Authenticator
     principal: Principal
     loaders: Loaders
     request_id: str

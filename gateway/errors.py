@@ -29,7 +29,9 @@ class GatewayError(Exception):
 
     def __init__(self, message: str, **extensions: Any) -> None:
         super().__init__(message)
-        self.extensions = extensions
+        # The code travels in `extensions`, so graphql-core copies it onto the GraphQL error wherever it
+        # is formatted (HTTP answers and WebSocket subscription errors alike).
+        self.extensions: dict[str, Any] = {"code": self.code.value, **extensions}
 
 
 class Unauthenticated(GatewayError):
@@ -109,7 +111,7 @@ def error_extensions(error: GraphQLError, request_id: str | None) -> dict[str, A
     """The `extensions` of one error as clients see it; unexpected errors say nothing of their cause."""
     original = error.original_error
     if isinstance(original, GatewayError):
-        return {"code": original.code.value, **original.extensions}
+        return dict(original.extensions)
     if isinstance(error, GraphQLSyntaxError):
         if "tokens. Parsing aborted" in error.message:
             return {"code": ErrorCode.QUERY_TOO_COMPLEX.value, "limit": "tokens"}

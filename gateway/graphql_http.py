@@ -44,6 +44,8 @@ logger = logging.getLogger("gateway.graphql")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 INTERNAL_ERROR_MESSAGE = "Internal server error."
+# A request this endpoint cannot read at all (transport level, before GraphQL): malformed body, CSRF.
+BAD_REQUEST = "BAD_REQUEST"
 _SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
@@ -53,10 +55,10 @@ def negotiated_media_type(request: Request | WebSocket) -> str:
     return GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept else "application/json"
 
 
-def _refusal(request: Request, status: int, code: str, message: str, **extensions: Any) -> Response:
+def _refusal(request: Request, status: int, message: str, extensions: dict[str, Any]) -> Response:
     """A request refused before any GraphQL ran: no `data`, one error with its code."""
     request.state.outcome = "rejected"
-    body = {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+    body = {"errors": [{"message": message, "extensions": extensions}]}
     return Response(orjson.dumps(body), status_code=status, media_type=negotiated_media_type(request))
 
 
@@ -98,6 +100,7 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         context = GatewayContext(
             request=request,
             runtime=runtime,
+            authenticator=self.authenticator,
             principal=principal,
             loaders=Loaders.create(scope),
             request_id=request_id_var.get() or "",
@@ -125,22 +128,22 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             return _refusal(
                 request,
                 400,
-                "BAD_REQUEST",
                 "This request could have been sent by another site: send it with an "
                 "`apollo-require-preflight` or `x-apollo-operation-name` header.",
+                {"code": BAD_REQUEST},
             )
         try:
             return await self.run(request)
         except Unauthenticated as error:
-            return _refusal(request, 401, error.code.value, str(error))
+            return _refusal(request, 401, str(error), error.extensions)
         except RateLimited as error:
-            response = _refusal(request, 429, error.code.value, str(error), **error.extensions)
+            response = _refusal(request, 429, str(error), error.extensions)
             response.headers["retry-after"] = str(error.retry_after_seconds)
             return response
         except GatewayError as error:
-            return _refusal(request, 400, error.code.value, str(error), **error.extensions)
+            return _refusal(request, 400, str(error), error.extensions)
         except HTTPException as error:
-            return _refusal(request, error.status_code, "BAD_REQUEST", error.reason)
+            return _refusal(request, error.status_code, error.reason, {"code": BAD_REQUEST})
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         return wants_ide(request)
@@ -253,7 +256,7 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             errors.append(
                 {
                     "message": str(region_error),
-                    "extensions": {"code": region_error.code.value, "region": region},
+                    "extensions": region_error.extensions,
                 }
             )
         refused_whole = (

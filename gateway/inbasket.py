@@ -17,7 +17,6 @@ from collections.abc import AsyncIterator, Iterable
 import orjson
 from redis.exceptions import RedisError
 
-from gateway.auth.authenticate import Authenticator
 from gateway.auth.principal import Grant, Principal
 from gateway.cache import Cache
 from gateway.context import GatewayContext
@@ -91,8 +90,7 @@ async def _current(context: GatewayContext, principal: Principal) -> Principal |
     user_pk = principal.user_pk
     if user_pk is None:
         return None
-    authenticator = context.request.app.state.authenticator
-    assert isinstance(authenticator, Authenticator)
+    authenticator = context.authenticator
     if principal.session_id is not None and await authenticator.sessions.touch(principal.session_id) is None:
         return None
     directory = context.runtime.directory

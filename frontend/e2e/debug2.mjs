@@ -1,6 +1,7 @@
 import { launch, openPage, signOn } from "./browser.mjs";
 const browser = await launch();
 const { page, context, traffic } = await openPage(browser);
+page.on("console", (m) => console.log("CONSOLE", m.text()));
 page.on("websocket", (ws) => {
   console.log("WS open", ws.url());
   ws.on("framesent", (f) => console.log("SENT", String(f.payload).slice(0, 200)));

@@ -63,7 +63,10 @@ test("a wrong password is refused without saying whether the user exists", async
   await context.close();
 });
 
-/** What each demo person's claims screen shows (DEMO_DATA.md, "People"). */
+/**
+ * What each demo person's claims screen shows (DEMO_DATA.md, "People").
+ * @type {{ userId: string, name: string | null, regions: string[], representative: boolean }[]}
+ */
 const PEOPLE = [
   { userId: "dana.reyes", name: "Dana Reyes", regions: ["SCAL", "NCAL"], representative: false },
   { userId: "omar.haddad", name: "Omar Haddad", regions: ["CO", "HI", "MAS", "NW"], representative: false },

@@ -60,6 +60,10 @@ class PlanCache:
         self._plans: OrderedDict[tuple[str, str | None, tuple[Any, ...]], Plan | _NotCompiled] = OrderedDict()
         # Per document text: its hash and the variables its directives read, worked out once.
         self._documents: OrderedDict[str, tuple[str, tuple[str, ...]]] = OrderedDict()
+        # What happened so far, for tests and for reading in a debugger: plans run, and operations left
+        # to graphql-core by reason.
+        self.runs = 0
+        self.not_compiled: dict[str, int] = {}
 
     def plan(self, query: str, document: DocumentNode, executor: Executor[Any]) -> Plan | None:
         """The plan of the operation `executor` runs, compiling it on first sight; None when it runs on
@@ -82,7 +86,11 @@ class PlanCache:
                 self._plans.popitem(last=False)
         else:
             self._plans.move_to_end(key)
-        return found if isinstance(found, Plan) else None
+        if isinstance(found, _NotCompiled):
+            self.not_compiled[found.reason] = self.not_compiled.get(found.reason, 0) + 1
+            return None
+        self.runs += 1
+        return found
 
     def _document(self, query: str, document: DocumentNode) -> tuple[str, tuple[str, ...]]:
         known = self._documents.get(query)

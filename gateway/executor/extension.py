@@ -3,7 +3,7 @@ graphql-core would run it (strawberry runs graphql-core only when no extension h
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
@@ -23,27 +23,31 @@ def _scalar_classes(schema: Schema) -> dict[str, tuple[type, ...]]:
     return {name: tuple(classes) for name, classes in found.items()}
 
 
-class _Plans:
-    """The plan cache of one schema, built on the first request (the schema does not exist yet when its
-    extensions are listed)."""
+class CompiledPlans:
+    """The extension factory of one schema: every request gets an extension instance, all of them share
+    this plan cache, built on the first request (the schema does not exist yet when its extensions are
+    listed)."""
 
     def __init__(self) -> None:
         self.cache: PlanCache | None = None
+        self.enabled = True
+
+    def __call__(self) -> SchemaExtension:
+        return CompiledExecution(self)
 
     def for_schema(self, schema: Schema) -> PlanCache | None:
         if self.cache is None:
             self.cache = PlanCache(_scalar_classes(schema))
             # Extensions that wrap every resolver would be skipped by compiled plans: never compile then.
-            if any(extension._implements_resolve() for extension in schema.get_extensions()):
-                self.cache.size = 0
-        return self.cache if self.cache.size else None
+            self.enabled = not any(extension._implements_resolve() for extension in schema.get_extensions())
+        return self.cache if self.enabled else None
 
 
 class CompiledExecution(SchemaExtension):
     """Runs queries on their compiled plan; anything the compiler leaves alone runs on graphql-core.
     List it after every extension whose `on_execute` must run first (limits, guest look-up counts)."""
 
-    def __init__(self, plans: _Plans) -> None:
+    def __init__(self, plans: CompiledPlans) -> None:
         self.plans = plans
 
     async def on_execute(self) -> AsyncIterator[None]:
@@ -71,7 +75,6 @@ class CompiledExecution(SchemaExtension):
         yield
 
 
-def compiled_execution() -> Callable[[], SchemaExtension]:
-    """The extension factory for a schema: every request gets an instance, all share one plan cache."""
-    plans = _Plans()
-    return lambda: CompiledExecution(plans)
+def compiled_execution() -> CompiledPlans:
+    """The extension (factory) to list last among a schema's extensions."""
+    return CompiledPlans()

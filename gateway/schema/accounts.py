@@ -15,7 +15,6 @@ from gateway.accounts.registration import Registration, register_user
 from gateway.accounts.security import change_password
 from gateway.accounts.support import SupportRequest, open_support_case
 from gateway.accounts.transaction import Caller
-from gateway.auth.authenticate import Authenticator
 from gateway.auth.sessions import SessionStore
 from gateway.context import Info
 from gateway.directory.accounts import SupportCaseRecord, SupportTopic
@@ -43,11 +42,7 @@ def caller_of(info: Info) -> Caller:
 
 
 def sessions_of(info: Info) -> SessionStore:
-    """The session store of the process's Authenticator (create_app keeps it in the app's state)."""
-    authenticator = info.context.request.app.state.authenticator
-    if not isinstance(authenticator, Authenticator):
-        raise TypeError("the application has no Authenticator in its state")
-    return authenticator.sessions
+    return info.context.authenticator.sessions
 
 
 # ------------------------------------------------------------------- types

@@ -1,0 +1,347 @@
+"""The compiled executor answers exactly as graphql-core does (issue 8): every query document of the suite
+as every demo person, objects they may not see and ids nobody issued, a region that is down, and queries
+generated from the schema. Two gateways run over the same seeded stores, one on each executor, and their
+HTTP answers must be identical (data, errors, paths, status). The whole suite also runs on either executor
+with GRAPHQL_EXECUTOR=compiled|graphql-core."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import (
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    OperationDefinitionNode,
+    OperationType,
+    parse,
+    type_from_ast,
+    validate,
+)
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis_graphql import queries
+
+from gateway.executor.extension import CompiledPlans
+from gateway.graphql_http import GraphQLEndpoint
+from gateway.ids import encode_id
+from gateway.schema.schema import schema as gateway_schema
+from tests.conftest import DEMO_PEOPLE, Gateway, redis_prefix, settings_for, start_gateway
+from tests.services import StoreUrls
+
+TESTS = Path(__file__).resolve().parent
+SCHEMA = gateway_schema._schema
+UNREACHABLE = "postgresql+asyncpg://postgres@127.0.0.1:9/nothing_listens_here"
+ANONYMOUS = None
+PEOPLE: tuple[str | None, ...] = (*DEMO_PEOPLE, ANONYMOUS)
+GENERATED_QUERIES = 60
+
+NODE_FIELDS = """
+fragment Everything on Node { id __typename
+  ... on Claim { claimNumber status diagnosisCodes member { memberId dateOfBirth }
+    entity { taxId name } billingProvider { npi region { code } } availableActions
+    messages(first: 3) { totalCount edges { node { id subject attachments { filename } } } } }
+  ... on Provider { npi name region { code } entity { taxId } }
+  ... on Message { kind subject claim { claimNumber } onBehalfOf { npi } inReplyTo { id } attachments { sha256 } }
+  ... on Attachment { filename sizeBytes }
+  ... on User { userId profile { email } }
+  ... on ProviderEntity { taxId name agreement { status } }
+  ... on Association { status region { code } user { userId } entity { taxId } }
+}"""
+NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { ...Everything } }" + NODE_FIELDS
+NODE = "query ($id: ID!) { node(id: $id) { ...Everything } }" + NODE_FIELDS
+IDS = """query { claims(search: {}, first: 3) { edges { node { id billingProvider { id } entity { id }
+  messages(first: 2) { edges { node { id attachments { id } } } } } } }
+  viewer { user { id associations { id } } } }"""
+SHAPES = """query Shapes($withMember: Boolean!, $skipPayment: Boolean!, $first: Int) {
+  first: claims(search: {}, first: $first) { ...Page }
+  again: claims(search: {regions: [SCAL]}, first: 2) { edges { cursor node { __typename claimNumber } } }
+  viewer { inBasket(first: 4) { edges { node { ... on Message { subject claim { ... on Claim { claimNumber } } } } } } }
+}
+fragment Page on ClaimConnection { totalCount pageInfo { hasNextPage endCursor }
+  edges { node { id ...Amounts member @include(if: $withMember) { firstName dateOfBirth }
+    payment @skip(if: $skipPayment) { amount method } same: claimNumber claimNumber } } }
+fragment Amounts on Claim { billedAmount paidAmount allowedAmount patientResponsibility }"""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two gateways over the same stores: graphql-core's and the compiled executor's."""
+
+    core: Gateway
+    compiled: Gateway
+
+    async def compare(self, document: str, variables: dict[str, Any], person: str | None, label: str) -> None:
+        core = await self.core.post(document, variables, as_user=person)
+        compiled = await self.compiled.post(document, variables, as_user=person)
+        assert (compiled.status_code, _normalised(compiled.json())) == (
+            core.status_code,
+            _normalised(core.json()),
+        ), f"{label} as {person} with {variables}"
+
+
+def _normalised(body: Any) -> Any:
+    """An answer without what differs between any two requests (the request id of an internal error)."""
+    for error in body.get("errors", []) if isinstance(body, dict) else []:
+        error.get("extensions", {}).pop("requestId", None)
+    return body
+
+
+async def _pair(urls: StoreUrls, data_dir: Path, name: str) -> AsyncIterator[Pair]:
+    # One data directory: both sign with the same key. Breakers never open, so that the two gateways, which
+    # may call a failing region a different number of times, keep answering alike.
+    common: dict[str, Any] = {
+        "redis_prefix": redis_prefix(name),
+        "breaker_failures": 1_000_000,
+        "guest_lookups_per_address": 1_000_000,
+        "guest_lookups_per_member": 1_000_000,
+        "guest_min_response_ms": 0,
+        "region_timeout_ms": 1500,
+        "database_pool_size": 2,
+    }
+    async for core in start_gateway(settings_for(urls, data_dir, graphql_executor="graphql-core", **common)):
+        async for compiled in start_gateway(
+            settings_for(urls, data_dir, graphql_executor="compiled", **common)
+        ):
+            yield Pair(core, compiled)
+
+
+@pytest.fixture(scope="module")
+async def pair(seeded: StoreUrls, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pair]:
+    async for running in _pair(seeded, tmp_path_factory.mktemp("differential"), "differential"):
+        yield running
+
+
+@pytest.fixture(scope="module")
+async def ncal_down(seeded: StoreUrls, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pair]:
+    urls = replace(seeded, regions={**seeded.regions, "NCAL": UNREACHABLE})
+    async for running in _pair(urls, tmp_path_factory.mktemp("differential-down"), "differential-down"):
+        yield running
+
+
+def _plans(gateway: Gateway) -> CompiledPlans:
+    """The compiled executor's plans of a gateway, to check that it did not just leave it all to graphql-core."""
+    for route in gateway.app.routes:
+        endpoint = getattr(route, "endpoint", None)
+        if isinstance(endpoint, GraphQLEndpoint):
+            for extension in endpoint.schema.extensions:  # type: ignore[attr-defined]
+                if isinstance(extension, CompiledPlans):
+                    return extension
+    raise AssertionError("the gateway runs without the compiled executor")
+
+
+# ---------------------------------------------------------------------------------------------- corpus
+
+
+def _query_documents() -> Iterator[tuple[str, str]]:
+    """Every valid query document held in a module constant of the suite or of the bench, by name."""
+    modules = [f"tests.{path.stem}" for path in sorted(TESTS.glob("*.py"))] + ["bench.run"]
+    seen: set[str] = set()
+    for module_name in modules:
+        module = importlib.import_module(module_name)
+        for name, value in vars(module).items():
+            if not isinstance(value, str) or "{" not in value or value in seen:
+                continue
+            try:
+                document = parse(value)
+            except GraphQLError:
+                continue
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if not operations or any(op.operation is not OperationType.QUERY for op in operations):
+                continue
+            if len(operations) > 1 or validate(SCHEMA, document):
+                continue
+            seen.add(value)
+            yield f"{module_name}.{name}", value
+
+
+CORPUS = sorted(_query_documents())
+
+# Values a variable of a harvested document may take, by its type (and, for strings, by its name).
+STRINGS = {
+    "n": ["SCAL0000000001", "CO0000000001", "GA0000000001", "SCAL0000000099"],
+    "claimNumber": ["SCAL0000000002", "NW0000000001"],
+    "taxId": ["95-1000001", "84-2000002", "77-7000007", "12-3456789"],
+    "t": ["84-2000002", "95-1000001"],
+    "s": ["a", ""],
+    "after": [None],
+}
+
+
+def _values(variable: str, type_: Any, ids: list[str]) -> list[Any]:
+    nullable = not isinstance(type_, GraphQLNonNull)
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    if isinstance(inner, GraphQLList):
+        return [[value for value in _values(variable, inner.of_type, ids) if value is not None][:3]]
+    name = getattr(inner, "name", "")
+    found: list[Any]
+    if isinstance(inner, GraphQLEnumType):
+        found = list(inner.values)[:2]
+    elif isinstance(inner, GraphQLInputObjectType):
+        found = [{}]
+    elif name == "ID":
+        found = ids[:2] or ["forged"]
+    elif name == "Int":
+        found = [3, 0]
+    elif name == "Boolean":
+        found = [True, False]
+    elif name == "String":
+        found = STRINGS.get(variable, ["x"])
+    else:
+        found = [None]
+    return [*found, None] if nullable else found
+
+
+def _assignments(document: str, ids: list[str]) -> list[dict[str, Any]]:
+    """Two sets of variables for a document: the first value of each variable, then the next ones."""
+    [operation] = [d for d in parse(document).definitions if isinstance(d, OperationDefinitionNode)]
+    options = {
+        definition.variable.name.value: _values(
+            definition.variable.name.value, type_from_ast(SCHEMA, definition.type), ids
+        )
+        for definition in operation.variable_definitions or ()
+    }
+    if not options:
+        return [{}]
+    return [{name: values[index % len(values)] for name, values in options.items()} for index in range(2)]
+
+
+async def _ids(pair: Pair) -> list[str]:
+    """Ids of objects some demo person may see, and ids nobody issued."""
+    found: list[str] = []
+    for person in ("dana.reyes", "omar.haddad", "tess.nguyen", "rep.scal"):
+        body = await pair.core.query(IDS, as_user=person)
+        found += _strings_under(body.get("data"), "id")
+    forged = [
+        encode_id("Claim", "SCAL", 999_999),
+        encode_id("Claim", "XX", 1),
+        encode_id("Claim", None, 1),
+        encode_id("User", "SCAL", 1),
+        encode_id("Nothing", None, 1),
+        "not-an-id",
+        "",
+    ]
+    return list(dict.fromkeys(found)) + forged
+
+
+def _strings_under(value: Any, key: str) -> list[str]:
+    if isinstance(value, dict):
+        return [v for k, v in value.items() if k == key and isinstance(v, str)] + [
+            found for v in value.values() for found in _strings_under(v, key)
+        ]
+    if isinstance(value, list):
+        return [found for item in value for found in _strings_under(item, key)]
+    return []
+
+
+# ----------------------------------------------------------------------------------------------- tests
+
+
+def test_the_corpus_holds_the_documents_the_suite_asks_with() -> None:
+    names = {name for name, _document in CORPUS}
+    # The hot shapes of the bench and the documents of the suite's own read tests are all in.
+    assert {
+        "bench.run.LARGE_PAGE",
+        "bench.run.IN_BASKET",
+        "bench.run.PICKER",
+        "tests.test_claims.PAGE",
+    } <= names
+    assert len(CORPUS) >= 20
+
+
+async def test_every_query_of_the_suite_answers_alike_for_every_person(pair: Pair) -> None:
+    ids = await _ids(pair)
+    for (name, document), person in itertools.product(CORPUS, PEOPLE):
+        for variables in _assignments(document, ids):
+            await pair.compare(document, variables, person, name)
+    plans = _plans(pair.compiled).cache
+    assert plans is not None
+    # The compiled executor answered (not graphql-core on its behalf): every query here is one it takes on.
+    assert plans.runs >= len(CORPUS)
+    assert set(plans.not_compiled) <= {"introspection"}
+
+
+async def test_ids_of_others_and_forged_ids_answer_alike(pair: Pair) -> None:
+    ids = await _ids(pair)
+    for person in PEOPLE:
+        await pair.compare(NODES, {"ids": ids}, person, "nodes")
+        for node_id in ids:
+            await pair.compare(NODE, {"id": node_id}, person, "node")
+
+
+async def test_fragments_aliases_directives_and_variables_answer_alike(pair: Pair) -> None:
+    for with_member, skip_payment, first in itertools.product(
+        (True, False), (True, False), (2, 0, 101, None)
+    ):
+        variables = {"withMember": with_member, "skipPayment": skip_payment, "first": first}
+        for person in ("dana.reyes", "tess.nguyen", ANONYMOUS):
+            await pair.compare(SHAPES, variables, person, "shapes")
+    # Bad variables and unknown operations are refused before either executor runs, alike.
+    await pair.compare(SHAPES, {"withMember": "yes", "skipPayment": False}, "dana.reyes", "bad variable")
+
+
+async def test_a_region_that_is_down_answers_alike(ncal_down: Pair) -> None:
+    ids = await _ids(ncal_down)
+    hot = [(name, document) for name, document in CORPUS if "claims" in document or "inBasket" in document]
+    for (name, document), person in itertools.product(hot, ("dana.reyes", "omar.haddad")):
+        for variables in _assignments(document, ids):
+            await ncal_down.compare(document, variables, person, name)
+    await ncal_down.compare(NODES, {"ids": ids}, "dana.reyes", "nodes")
+    body = await ncal_down.compiled.query(hot[0][1], as_user="dana.reyes")
+    assert any(e["extensions"].get("region") == "NCAL" for e in body.get("errors", []))
+
+
+def _generated(count: int) -> list[str]:
+    """Queries generated from the schema by hypothesis-graphql: a fixed set (derandomized) of `count`."""
+    found: list[str] = []
+    scalars = {
+        "Date": st.dates().map(lambda d: _string_node(d.isoformat())),
+        "DateTime": st.datetimes().map(lambda d: _string_node(d.isoformat() + "Z")),
+        "Decimal": st.decimals(allow_nan=False, allow_infinity=False, places=2).map(
+            lambda d: _string_node(str(d))
+        ),
+        "Upload": st.just(_null_node()),
+    }
+
+    @settings(
+        max_examples=count,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(queries(SCHEMA, custom_scalars=scalars))
+    def collect(query: str) -> None:
+        found.append(query)
+
+    collect()
+    return found
+
+
+def _string_node(value: str) -> Any:
+    from graphql import StringValueNode
+
+    return StringValueNode(value=value)
+
+
+def _null_node() -> Any:
+    from graphql import NullValueNode
+
+    return NullValueNode()
+
+
+async def test_queries_generated_from_the_schema_answer_alike(pair: Pair) -> None:
+    generated = _generated(GENERATED_QUERIES)
+    assert len(generated) == GENERATED_QUERIES
+    for index, document in enumerate(generated):
+        for person in ("dana.reyes", "tess.nguyen", "rep.ga"):
+            await pair.compare(document, {}, person, f"generated #{index}: {document}")
