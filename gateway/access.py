@@ -103,6 +103,12 @@ def visible_message(principal: Principal, message: MessageRecord | None) -> Mess
     return message
 
 
+def messages_listed_for(principal: Principal) -> str | None:
+    """Whose messages on a visible claim a caller may list: everyone's (None), or — a partner without
+    `messages:read` — only those it sent itself, so that not even their number shows."""
+    return None if _scoped(principal, Scope.MESSAGES_READ) else principal.user_id
+
+
 def message_scope(principal: Principal, region: str) -> frozenset[str]:
     """Tax IDs whose messages the caller may read in a region."""
     if not _scoped(principal, Scope.MESSAGES_READ):

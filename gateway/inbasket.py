@@ -9,18 +9,15 @@ takes effect at the next delivery.
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import logging
 from collections.abc import AsyncIterator, Iterable
 
 import orjson
 from redis.exceptions import RedisError
 
-from gateway.auth.principal import Grant, Principal
+from gateway.auth.principal import Principal
 from gateway.cache import Cache
 from gateway.context import GatewayContext
-from gateway.directory.records import AssociationStatus, UserStatus
 from gateway.errors import RegionUnavailable, Unauthenticated
 from gateway.loaders import Loaders, LoaderScope, RegionPk
 from regions.base.records import MessageRecord
@@ -87,23 +84,4 @@ def _message_key(raw: bytes) -> RegionPk | None:
 
 async def _current(context: GatewayContext, principal: Principal) -> Principal | None:
     """The person as they are now: their session still live, their account active, their grants as of now."""
-    user_pk = principal.user_pk
-    if user_pk is None:
-        return None
-    authenticator = context.authenticator
-    if principal.session_id is not None and await authenticator.sessions.touch(principal.session_id) is None:
-        return None
-    directory = context.runtime.directory
-    users, associations = await asyncio.gather(
-        directory.users_by_pks([user_pk]), directory.associations_by_user_pks([user_pk])
-    )
-    user = users.get(user_pk)
-    if user is None or user.status is not UserStatus.ACTIVE:
-        return None
-    # The same rule as at sign-in (gateway/auth/authenticate.py): a grant is an ACTIVE association.
-    grants = frozenset(
-        Grant(region=a.region, tax_id=a.tax_id, access=a.access)
-        for a in associations.get(user_pk, [])
-        if a.status is AssociationStatus.ACTIVE
-    )
-    return dataclasses.replace(principal, grants=grants)
+    return await context.authenticator.reload(principal)

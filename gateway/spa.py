@@ -172,9 +172,8 @@ class WebApp:
     async def graphiql(self, request: Request) -> Response:
         body = await anyio.to_thread.run_sync(self._graphiql.read)
         if body is None:
-            return PlainTextResponse(
-                "GraphiQL is part of the web app's build, which is missing.", status_code=503
-            )
+            missing = "GraphiQL is part of the web app's build, which is missing: run `make run`."
+            return PlainTextResponse(missing, status_code=503)
         return HTMLResponse(body, headers=_page_headers(GRAPHIQL_CONTENT_SECURITY_POLICY))
 
     def routes(self) -> list[BaseRoute]:

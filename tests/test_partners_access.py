@@ -214,11 +214,6 @@ async def test_ids_obtained_by_people_are_null_unless_the_binding_and_scope_allo
         assert (entity is not None) is shown
 
 
-@pytest.mark.xfail(
-    reason="claim_messages (gateway/schema/messages.py) pages by the claim's Tax ID, not access.message_scope: "
-    "the hidden messages are dropped but still counted",
-    strict=True,
-)
 async def test_a_token_without_messages_read_does_not_learn_how_many_messages_a_claim_has(
     writable_gateway: Gateway, tokens: dict[str, str]
 ) -> None:
@@ -411,10 +406,12 @@ async def test_the_in_basket_subscription_is_forbidden_to_partners(
         assert json.loads(await socket.recv())["type"] == "connection_ack"
         await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": IN_BASKET}}))
         frame = json.loads(await socket.recv())
-    # Nothing is subscribed: the one answer is the refusal (over WebSocket it carries no extensions).
+    # Nothing is subscribed: the one answer is the refusal.
     assert frame["type"] == "next"
     assert frame["payload"]["data"] is None
-    assert "for people" in frame["payload"]["errors"][0]["message"]
+    [error] = frame["payload"]["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert "for people" in error["message"]
 
 
 # ----------------------------------------------------------------- bindings
@@ -476,3 +473,13 @@ async def test_every_partner_call_is_an_audit_event_with_the_client_id(
     # people's calls are not partner calls
     await writable_gateway.query(BY_NUMBER, {"n": "GA0000000001"}, as_user="tess.nguyen")
     assert await audit_of(writable_gateway, "partner_request", actor="tess.nguyen") == []
+
+
+async def test_take_action_is_offered_only_to_a_token_that_may_take_it(
+    writable_gateway: Gateway, tokens: dict[str, str]
+) -> None:
+    document = 'query { claims(search: {claimNumber: "GA0000000001"}) { edges { node { availableActions } } } }'
+    reader = await partner_query(writable_gateway, tokens["claims"], document)
+    assert reader["data"]["claims"]["edges"][0]["node"]["availableActions"] == []
+    writer = await partner_query(writable_gateway, tokens["demo"], document)
+    assert "SUBMIT_SUPPORTING_DOCUMENTATION" in writer["data"]["claims"]["edges"][0]["node"]["availableActions"]

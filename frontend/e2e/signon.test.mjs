@@ -89,6 +89,10 @@ for (const person of PEOPLE) {
       await page.getByRole("link", { name: "Association requests" }).click();
       await page.getByRole("heading", { level: 1, name: "Association requests" }).waitFor();
       await page.locator("table.results, main p").first().waitFor();
+      // dana.reyes' request for Peachtree Pediatrics waits for Georgia's representative, and only hers.
+      const danasRequest = page.getByRole("row", { name: /dana\.reyes/ });
+      if (person.userId === "rep.ga") await danasRequest.getByText("58-6000006", { exact: false }).waitFor();
+      else assert.equal(await danasRequest.count(), 0);
     }
     // Every operation left as the hash of a registered document, never as a query.
     assert.ok(traffic.graphqlBodies.length > 0);

@@ -70,7 +70,7 @@ export function IdlePrompt() {
         <button type="button" className="button-secondary" onClick={() => void session.signOff()}>
           Sign Off
         </button>
-        <button type="button" className="button-primary" autoFocus onClick={() => void stay()}>
+        <button type="button" className="button-primary" data-autofocus onClick={() => void stay()}>
           Stay signed on
         </button>
       </div>

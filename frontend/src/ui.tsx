@@ -193,7 +193,8 @@ export function RequestError({ error }: { error: CombinedError | undefined }) {
   );
 }
 
-/** A modal dialog (the native <dialog>: focus stays inside, Escape closes it unless `persistent`). */
+/** A modal dialog (the native <dialog>: focus stays inside, Escape closes it unless `persistent`); the
+ * control marked `data-autofocus` takes focus when it opens. */
 export function Dialog({
   open,
   title,
@@ -214,7 +215,11 @@ export function Dialog({
   useEffect(() => {
     const element = dialog.current;
     if (!element) return;
-    if (open && !element.open) element.showModal();
+    if (open && !element.open) {
+      element.showModal();
+      // showModal focuses the first control; a dialog may name the one its answer most likely is.
+      element.querySelector<HTMLElement>("[data-autofocus]")?.focus();
+    }
     if (!open && element.open) element.close();
   }, [open]);
   return (

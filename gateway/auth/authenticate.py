@@ -180,6 +180,24 @@ class Authenticator:
             raise Unauthenticated()
         return await self._person(claims.user_pk, session_id=session.id, active_region=session.active_region)
 
+    async def reload(self, principal: Principal) -> Principal | None:
+        """The same person as now: session still live, account active, grants re-read (e.g. before a
+        subscription delivers an event); None once any of that no longer holds."""
+        if principal.user_pk is None or principal.is_partner:
+            return None
+        active_region = principal.active_region
+        if principal.session_id is not None:
+            session = await self.sessions.touch(principal.session_id)
+            if session is None or session.user_pk != principal.user_pk:
+                return None
+            active_region = session.active_region
+        try:
+            return await self._person(
+                principal.user_pk, session_id=principal.session_id, active_region=active_region
+            )
+        except Unauthenticated:
+            return None
+
     def _signed_by_us(self, token: str) -> bool:
         try:
             kid = jws.extract_compact(token.encode()).headers().get("kid")

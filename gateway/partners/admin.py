@@ -85,9 +85,11 @@ async def create_client(directory: DirectoryStore, request: NewClient) -> str:
 
 async def rotate_client_secret(directory: DirectoryStore, client_id: str) -> str:
     """A fresh secret for the client (the old one and every token issued with it stop working)."""
+    store = PartnerStore(directory.engine)
+    if await store.client(client_id.strip()) is None:
+        raise ClientSetupError(f"No client {client_id} is registered.")
     secret = new_secret()
     secret_hash = await asyncio.to_thread(hash_password, secret)
-    store = PartnerStore(directory.engine)
     if not await store.rotate_secret(client_id.strip(), secret_hash, datetime.now(UTC)):
         raise ClientSetupError(f"No client {client_id} is registered.")
     return secret

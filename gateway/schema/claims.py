@@ -169,6 +169,8 @@ class Claim(Node):
 
     @strawberry.field
     def available_actions(self, info: Info) -> list[ClaimAction]:
+        if not access.may_take_action(info.context.principal):
+            return []
         return list(info.context.runtime.regions[self.record.region].available_actions(self.record))
 
     @strawberry.field

@@ -240,6 +240,7 @@ async def claim_messages(
     search = MessageSearch(
         tax_ids=frozenset({claim.tax_id}),
         claim_pk=claim.pk,
+        owner_user_id=access.messages_listed_for(info.context.principal),
         after=_after(after),
         limit=limit,
         with_total="totalCount" in selected(info),

@@ -141,6 +141,10 @@ export function createPortalClient(): PortalClient {
         },
         updates: {
           Mutation: {
+            removeAssociation(_result, _args, cache) {
+              // An association removed may take a whole region with it (the region switcher, claim search).
+              cache.invalidate("Viewer:viewer", "approvedRegions");
+            },
             markMessagesRead(_result, _args, cache) {
               // Messages read: the unread count beside My Messages is stale.
               for (const field of cache.inspectFields("Viewer:viewer")) {

@@ -60,7 +60,7 @@ export function RegionSwitcher({ viewer }: { viewer: ViewerData | undefined }) {
       <Dialog open={refused !== null} title={UNABLE} role="alertdialog" onClose={() => setRefused(null)}>
         {refused && refused !== UNABLE ? <p>{refused}</p> : <p>You are not approved for this region’s portal.</p>}
         <div className="button-row">
-          <button type="button" className="button-primary" autoFocus onClick={() => setRefused(null)}>
+          <button type="button" className="button-primary" data-autofocus onClick={() => setRefused(null)}>
             Close
           </button>
         </div>

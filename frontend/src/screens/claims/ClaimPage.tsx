@@ -30,13 +30,19 @@ function TakeActionMenu({ available, onChoose }: { available: ClaimAction[]; onC
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const first = useRef<HTMLButtonElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (open) first.current?.focus();
   }, [open]);
+  const close = () => {
+    setOpen(false);
+    toggle.current?.focus();
+  };
   return (
     <div className="take-action-menu">
       <button
         type="button"
+        ref={toggle}
         className="button-primary"
         aria-expanded={open}
         aria-controls={menuId}
@@ -52,7 +58,7 @@ function TakeActionMenu({ available, onChoose }: { available: ClaimAction[]; onC
           id={menuId}
           className="menu"
           onKeyDown={(event) => {
-            if (event.key === "Escape") setOpen(false);
+            if (event.key === "Escape") close();
           }}
         >
           {ACTIONS.map((action, index) => {
