@@ -10,8 +10,8 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import RedirectResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -124,6 +124,9 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         await response(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
+        if wants_ide(request) and self.graphql_ide:
+            # The IDE is the bundled one (no CDN), served by the web app at /graphiql.
+            return RedirectResponse("/graphiql", status_code=307)
         if is_forgeable(request) and not (wants_ide(request) and self.graphql_ide):
             return _refusal(
                 request,
@@ -134,6 +137,9 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             )
         try:
             return await self.run(request)
+        except ClientDisconnect:
+            request.state.outcome = "rejected"
+            return Response(status_code=499)  # nobody is left to read it
         except Unauthenticated as error:
             return _refusal(request, 401, str(error), error.extensions)
         except RateLimited as error:
@@ -281,8 +287,10 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             response["extensions"] = result.extensions
         return response  # type: ignore[return-value]
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        # Text: graphql-transport-ws messages must go out as text frames (browser clients drop binary
+        # ones); HTTP answers are encoded to bytes directly in create_response.
+        return orjson.dumps(data).decode()
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         request: Request | None = getattr(sub_response, "request", None)
@@ -297,7 +305,7 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
                 # GraphQL over HTTP: a request refused before execution is a 4xx under the newer media
                 # type; clients of plain JSON keep the traditional 200.
                 status = 400
-        response = Response(self.encode_json(response_data), status_code=status, media_type=media_type)
+        response = Response(orjson.dumps(response_data), status_code=status, media_type=media_type)
         if retry_after is not None:
             response.headers["retry-after"] = str(retry_after)
         for name, value in sub_response.headers.items():

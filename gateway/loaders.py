@@ -4,7 +4,9 @@ once (gateway/fanout.py), and every record passes through gateway/access.py befo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
@@ -30,6 +32,11 @@ from regions.base.records import (
 K = TypeVar("K")
 V = TypeVar("V")
 S = TypeVar("S")
+H = TypeVar("H", bound=Hashable)
+
+# How long a provider or an entity record is kept across requests (SharedRecords).
+SHARED_RECORDS_TTL_SECONDS = 60.0
+_SHARED_RECORDS_SIZE = 50_000
 
 
 class RegionPk(NamedTuple):
@@ -57,6 +64,71 @@ class LoaderScope:
     metrics: Metrics
 
 
+class _Kept(Generic[H, V]):
+    """Records by key, each until its expiry."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._records: dict[H, tuple[float, V]] = {}
+
+    def get(self, key: H) -> V | None:
+        entry = self._records.get(key)
+        if entry is None or entry[0] <= self._clock():
+            return None
+        return entry[1]
+
+    def keep(self, key: H, record: V, ttl_seconds: float) -> None:
+        if len(self._records) >= _SHARED_RECORDS_SIZE:
+            self._records.clear()
+        self._records[key] = (self._clock() + ttl_seconds, record)
+
+    def forget(self, key: H) -> None:
+        self._records.pop(key, None)
+
+    def clear(self) -> None:
+        self._records.clear()
+
+
+class SharedRecords:
+    """Records that change rarely, kept across the requests of one gateway process for a short while, so
+    that a page's relations cost no statement most of the time: regional providers (seeded; nothing edits
+    them) and provider entities (enrollment adds them, nothing edits them). Only records that exist are
+    kept, never a miss (an entity may be enrolled the next moment); access rules run on every request,
+    after this cache; `forget_*` are the hooks for a change, and entries expire after `ttl_seconds` in any
+    case (e.g. a re-seed under a running gateway). Immutable records make it safe for every replica to keep
+    its own."""
+
+    def __init__(
+        self, ttl_seconds: float = SHARED_RECORDS_TTL_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.entities: _Kept[str, EntityRecord] = _Kept(clock)
+        self.providers: _Kept[RegionPk, ProviderRecord] = _Kept(clock)
+
+    def forget_entity(self, tax_id: str) -> None:
+        self.entities.forget(tax_id)
+
+    def forget_provider(self, region: str, pk: int) -> None:
+        self.providers.forget(RegionPk(region, pk))
+
+    def clear(self) -> None:
+        """Forget everything (e.g. to measure what a request costs from cold)."""
+        self.entities.clear()
+        self.providers.clear()
+
+
+# One SharedRecords per directory store, i.e. per gateway (tests run several in one process).
+_SHARED: weakref.WeakKeyDictionary[DirectoryStore, SharedRecords] = weakref.WeakKeyDictionary()
+
+
+def shared_records(directory: DirectoryStore) -> SharedRecords:
+    """The records kept for the gateway whose directory store this is."""
+    found = _SHARED.get(directory)
+    if found is None:
+        found = _SHARED[directory] = SharedRecords()
+    return found
+
+
 class _Loader(DataLoader[K, V]):
     """A dataloader that reports its batch sizes; subclasses implement `fetch`."""
 
@@ -72,6 +144,17 @@ class _Loader(DataLoader[K, V]):
 
     async def fetch(self, keys: list[K]) -> list[V]:
         raise NotImplementedError
+
+    def _count_shared(self, hits: int, misses: int) -> None:
+        """Look-ups of SharedRecords, in `cache_requests_total{cache="records"}`."""
+        if hits:
+            self.scope.metrics.cache_requests.labels("records", "hit").inc(hits)
+        if misses:
+            self.scope.metrics.cache_requests.labels("records", "miss").inc(misses)
+
+
+def _as_is(record: V) -> V:
+    return record
 
 
 def _region_of(key: RegionPk | RegionClaimNumber | RegionQuery[Any]) -> str:
@@ -157,10 +240,22 @@ class ProviderByIdLoader(_Loader[RegionPk, ProviderRecord | None]):
             found = await adapter.providers_by_pks([key.pk for key in batch])
             return {key: found[key.pk] for key in batch if key.pk in found}
 
+        shared = shared_records(self.scope.directory)
+        known: dict[RegionPk, Any] = {key: found for key in keys if (found := shared.providers.get(key))}
+        missing = [key for key in keys if key not in known]
+        self._count_shared(len(known), len(missing))
+        if missing:
+            for key, loaded in zip(missing, await _regional(self, missing, fetch, _as_is), strict=True):
+                if isinstance(loaded, ProviderRecord):
+                    shared.providers.keep(key, loaded, shared.ttl_seconds)
+                known[key] = loaded
         principal = self.scope.principal
-        return await _regional(
-            self, keys, fetch, lambda provider: access.visible_provider(principal, provider)
-        )
+        # A failed region's keys carry its error, which the loader raises to whoever awaits them.
+        results: list[Any] = [
+            found if isinstance(found, RegionUnavailable) else access.visible_provider(principal, found)
+            for found in map(known.get, keys)
+        ]
+        return results
 
 
 class ProviderPageLoader(_Loader[RegionQuery[ProviderSearch], Page[ProviderRecord]]):
@@ -291,7 +386,15 @@ class EntityByTaxIdLoader(_Loader[str, EntityRecord | None]):
     name = "entity_by_tax_id"
 
     async def fetch(self, keys: list[str]) -> list[EntityRecord | None]:
-        entities = await self.scope.directory.entities_by_tax_ids(keys)
+        shared = shared_records(self.scope.directory)
+        entities = {tax_id: found for tax_id in keys if (found := shared.entities.get(tax_id))}
+        missing = [tax_id for tax_id in keys if tax_id not in entities]
+        self._count_shared(len(entities), len(missing))
+        if missing:
+            loaded = await self.scope.directory.entities_by_tax_ids(missing)
+            for tax_id, entity in loaded.items():
+                shared.entities.keep(tax_id, entity, shared.ttl_seconds)
+            entities.update(loaded)
         return [access.visible_entity(self.scope.principal, entities.get(tax_id)) for tax_id in keys]
 
 

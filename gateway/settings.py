@@ -14,7 +14,7 @@ from regions.base.registry import REGION_CODES
 _DEFAULT_LIMITS = QueryLimits()
 # Room for ten files of 20 MiB (seed 004) and the operations of the request.
 _UPLOAD_REQUEST_MAX_BYTES = 10 * 20 * 1024 * 1024 + 1024 * 1024
-_DEFAULT_EXECUTOR = "graphql-core"
+_DEFAULT_EXECUTOR = "compiled"
 
 
 class SettingsError(ValueError):

@@ -19,7 +19,7 @@ from gateway.auth.partners import PartnerTokens, is_partner_token, partner_princ
 from gateway.auth.passwords import hash_password, needs_rehash, verify_password
 from gateway.auth.principal import ANONYMOUS, Grant, Principal, PrincipalKind
 from gateway.auth.sessions import SessionStore
-from gateway.auth.tokens import AccessTokens, InvalidTokenError, IssuedToken
+from gateway.auth.tokens import AccessClaims, AccessTokens, InvalidTokenError, IssuedToken
 from gateway.directory.records import AssociationStatus, Credentials, UserRecord, UserStatus
 from gateway.errors import Unauthenticated
 from gateway.observability import request_id_var
@@ -29,6 +29,8 @@ from gateway.settings import Settings
 
 # Argon2id verifies use tens of MiB each: a burst of sign-ins must not exhaust memory.
 _CONCURRENT_PASSWORD_CHECKS = 4
+# Verified tokens remembered at most; past that the memory starts over (it only saves signature checks).
+_VERIFIED_TOKENS = 10_000
 # Lengths of the audit columns `actor` and `client_address`.
 _ACTOR_LENGTH = 100
 _ADDRESS_LENGTH = 64
@@ -92,6 +94,8 @@ class Authenticator:
         self._partners = PartnerStore(runtime.directory.engine)
         self._jwks: dict[str, Any] = {"keys": []}
         self._password_checks = asyncio.Semaphore(_CONCURRENT_PASSWORD_CHECKS)
+        # Tokens whose signature was checked, with their claims (issue 8: verification is per request cost).
+        self._verified_tokens: dict[str, AccessClaims] = {}
 
     async def start(self) -> None:
         """Load (or create) the signing key; set up the external provider's verifier if configured."""
@@ -172,7 +176,7 @@ class Authenticator:
             if is_partner_token(token):
                 # A partner system (docs/partners.md): its client is read again on every request.
                 return await partner_principal(self._partners, self.partner_tokens.verify(token))
-            claims = self.tokens.verify(token)
+            claims = self._verified(token)
         except InvalidTokenError:
             raise Unauthenticated() from None
         session = await self.sessions.touch(claims.session_id)
@@ -197,6 +201,19 @@ class Authenticator:
             )
         except Unauthenticated:
             return None
+
+    def _verified(self, token: str) -> AccessClaims:
+        """A gateway token's claims, its signature checked once per token string (the signature covers all
+        of it, so the same string verifies alike until it expires; the session is still checked on every
+        request, so signing out takes effect at once)."""
+        known = self._verified_tokens.get(token)
+        if known is not None and datetime.now(UTC) < known.expires_at:
+            return known
+        claims = self.tokens.verify(token)
+        if len(self._verified_tokens) >= _VERIFIED_TOKENS:
+            self._verified_tokens.clear()
+        self._verified_tokens[token] = claims
+        return claims
 
     def _signed_by_us(self, token: str) -> bool:
         try:

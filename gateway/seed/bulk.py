@@ -519,7 +519,7 @@ class RegionGenerator:
             "subject": subject,
             "body": body,
             "subtopic": subtopic.value if subtopic else None,
-            "crm_id": f"CS-{self.region}-{sent_at:%Y%m%d}-{self.next_crm:04d}",
+            "crm_id": f"CS{self.region}{sent_at:%Y%m%d}{self.next_crm:04d}",  # letters and digits only
             "on_behalf_of_provider_id": claim["billing_provider_id"] if self.on_behalf_picker else None,
             "in_reply_to_id": None,
             "idempotency_key": None,

@@ -398,7 +398,7 @@ MESSAGES: Final[tuple[FixedMessage, ...]] = (
         "of 2026-02-19.",
         sent_at=datetime(2026, 2, 24, 16, 5, tzinfo=UTC),
         read_at=datetime(2026, 2, 24, 16, 5, tzinfo=UTC),
-        crm_id="CS-SCAL-20260224-0412",
+        crm_id="CSSCAL202602240412",
         attachment="SCAL0000000002-medical-records.pdf",
     ),
     FixedMessage(
@@ -407,11 +407,11 @@ MESSAGES: Final[tuple[FixedMessage, ...]] = (
         kind=MessageKind.ACKNOWLEDGEMENT_LETTER,
         folder=MessageFolder.CUSTOMER_SERVICE_REPLY,
         subject="Acknowledgement of your submission for claim SCAL0000000002",
-        body="We received your supporting documentation on 2026-02-24 (reference CS-SCAL-20260224-0412). "
+        body="We received your supporting documentation on 2026-02-24 (reference CSSCAL202602240412). "
         "A claims examiner will review it within 30 days.",
         sent_at=datetime(2026, 2, 24, 16, 20, tzinfo=UTC),
         read_at=None,
-        crm_id="CS-SCAL-20260224-0412",
+        crm_id="CSSCAL202602240412",
         reply_to=0,
     ),
     FixedMessage(

@@ -210,7 +210,7 @@ export function ClaimSearch({ viewer }: { viewer: ViewerData | undefined }) {
                       <span className={`status status-${claim.status.toLowerCase()}`}>
                         {CLAIM_STATUS_LABELS[claim.status]}
                       </span>{" "}
-                      <span className="secondary">{claim.statusCategory}</span>
+                      <span className="secondary wide-only">{claim.statusCategory}</span>
                     </td>
                   </tr>
                 ))}
