@@ -78,30 +78,6 @@ const EMBEDDED = [
   "WorkInfo",
 ] as const;
 
-/**
- * A WebSocket whose messages reach their listener as text. graphql-ws reads text frames only, and the
- * gateway sends its JSON (encoded by orjson, as bytes) in binary frames: decode them here.
- */
-class TextFramesWebSocket extends WebSocket {
-  constructor(url: string | URL, protocols?: string | string[]) {
-    super(url, protocols);
-    this.binaryType = "arraybuffer";
-    const decoder = new TextDecoder();
-    let listener: ((event: { data: unknown }) => void) | null = null;
-    this.addEventListener("message", (event: MessageEvent<unknown>) => {
-      const data = event.data instanceof ArrayBuffer ? decoder.decode(event.data) : event.data;
-      listener?.call(this, { data });
-    });
-    Object.defineProperty(this, "onmessage", {
-      configurable: true,
-      get: () => listener,
-      set: (value: typeof listener) => {
-        listener = value;
-      },
-    });
-  }
-}
-
 function webSocketUrl(): string {
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${window.location.host}${GRAPHQL_PATH}`;
@@ -120,7 +96,6 @@ export function createPortalClient(): PortalClient {
       url: webSocketUrl(),
       lazy: true,
       retryAttempts: 5,
-      webSocketImpl: TextFramesWebSocket,
       // A browser cannot set headers on a WebSocket: the token travels in `connection_init`.
       connectionParams: async () => {
         const token = await session.token();
