@@ -28,6 +28,8 @@ from typing import Any
 
 import httpx
 
+from gateway.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
@@ -577,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
         return compare()
     started = time.monotonic()
     stores = fresh_stores(Path(args.data_dir).resolve(), args.claims_per_region)
-    executor = os.environ.get("GRAPHQL_EXECUTOR", "default")
+    executor = Settings.from_env().graphql_executor  # the servers inherit this environment
     print(
         f"executor: {executor}; {args.seconds} s a scenario, {args.connections} connections\n{HEADER}",
         flush=True,

@@ -8,7 +8,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, overload
 
 from aiodataloader import DataLoader
 
@@ -468,46 +468,58 @@ class PendingAssociationPageLoader(_Loader[PendingAssociationsQuery, Page[Associ
         ]
 
 
-@dataclass(frozen=True, slots=True)
+L = TypeVar("L", bound="_Loader[Any, Any]")
+
+
+class _OnFirstUse(Generic[L]):
+    """A loader of the request, made when first asked for: most requests use two or three of them."""
+
+    def __init__(self, loader: type[L]) -> None:
+        self.loader = loader
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _OnFirstUse[L]: ...
+
+    @overload
+    def __get__(self, instance: Loaders, owner: type) -> L: ...
+
+    def __get__(self, instance: Loaders | None, owner: type) -> L | _OnFirstUse[L]:
+        if instance is None:
+            return self
+        made = self.loader(instance.scope)
+        # Kept on the instance: the next look-up finds it there and never comes back here.
+        instance.__dict__[self.name] = made
+        return made
+
+
 class Loaders:
     """Every loader of one request: `info.context.loaders.claim_by_id.load(key)`."""
 
-    claim_by_id: ClaimByIdLoader
-    claim_by_number: ClaimByNumberLoader
-    claim_page: ClaimPageLoader
-    provider_by_id: ProviderByIdLoader
-    provider_page: ProviderPageLoader
-    message_by_id: MessageByIdLoader
-    message_page: MessagePageLoader
-    attachments_by_message: AttachmentsByMessageLoader
-    attachment_by_id: AttachmentByIdLoader
-    user_by_id: UserByIdLoader
-    entity_by_id: EntityByIdLoader
-    entity_by_tax_id: EntityByTaxIdLoader
-    agreement_by_entity: AgreementByEntityLoader
-    attesting_entity_ids: AttestingEntityIdsLoader
-    associations_by_user: AssociationsByUserLoader
-    association_by_id: AssociationByIdLoader
-    pending_association_page: PendingAssociationPageLoader
+    claim_by_id = _OnFirstUse(ClaimByIdLoader)
+    claim_by_number = _OnFirstUse(ClaimByNumberLoader)
+    claim_page = _OnFirstUse(ClaimPageLoader)
+    provider_by_id = _OnFirstUse(ProviderByIdLoader)
+    provider_page = _OnFirstUse(ProviderPageLoader)
+    message_by_id = _OnFirstUse(MessageByIdLoader)
+    message_page = _OnFirstUse(MessagePageLoader)
+    attachments_by_message = _OnFirstUse(AttachmentsByMessageLoader)
+    attachment_by_id = _OnFirstUse(AttachmentByIdLoader)
+    user_by_id = _OnFirstUse(UserByIdLoader)
+    entity_by_id = _OnFirstUse(EntityByIdLoader)
+    entity_by_tax_id = _OnFirstUse(EntityByTaxIdLoader)
+    agreement_by_entity = _OnFirstUse(AgreementByEntityLoader)
+    attesting_entity_ids = _OnFirstUse(AttestingEntityIdsLoader)
+    associations_by_user = _OnFirstUse(AssociationsByUserLoader)
+    association_by_id = _OnFirstUse(AssociationByIdLoader)
+    pending_association_page = _OnFirstUse(PendingAssociationPageLoader)
+
+    def __init__(self, scope: LoaderScope) -> None:
+        self.scope = scope
 
     @classmethod
     def create(cls, scope: LoaderScope) -> Loaders:
-        return cls(
-            claim_by_id=ClaimByIdLoader(scope),
-            claim_by_number=ClaimByNumberLoader(scope),
-            claim_page=ClaimPageLoader(scope),
-            provider_by_id=ProviderByIdLoader(scope),
-            provider_page=ProviderPageLoader(scope),
-            message_by_id=MessageByIdLoader(scope),
-            message_page=MessagePageLoader(scope),
-            attachments_by_message=AttachmentsByMessageLoader(scope),
-            attachment_by_id=AttachmentByIdLoader(scope),
-            user_by_id=UserByIdLoader(scope),
-            entity_by_id=EntityByIdLoader(scope),
-            entity_by_tax_id=EntityByTaxIdLoader(scope),
-            agreement_by_entity=AgreementByEntityLoader(scope),
-            attesting_entity_ids=AttestingEntityIdsLoader(scope),
-            associations_by_user=AssociationsByUserLoader(scope),
-            association_by_id=AssociationByIdLoader(scope),
-            pending_association_page=PendingAssociationPageLoader(scope),
-        )
+        return cls(scope)

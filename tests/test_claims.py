@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from gateway.loaders import shared_records
 from tests.conftest import Gateway
 from tests.demo import ADMINISTRATIVE, FIXED_CLAIMS, VISIBILITY, FixedClaim
 
@@ -161,6 +162,8 @@ async def test_the_statements_a_claims_page_costs_do_not_grow_with_its_size(gate
     """The N+1 meter: a page with providers, entities, members and payments is one batch per region per loader."""
 
     async def cost(first: int) -> dict[str, float]:
+        # From cold: providers kept across requests (gateway/loaders.py, SharedRecords) would hide the batch.
+        shared_records(gateway.runtime.directory).clear()
         before = {code: gateway.statements(code) for code in ("SCAL", "NCAL")}
         body = await gateway.query(PAGE, {"first": first, "search": {}}, as_user="dana.reyes")
         assert len(body["data"]["claims"]["edges"]) == first

@@ -211,14 +211,16 @@ class _Compiler:
         ]
         return lines
 
-    @staticmethod
-    def _store(type_: GraphQLOutputType, k: str, complete: str, slot: str) -> list[str]:
-        """Code storing the completion of `v` at `r[k]`, with null and the trivial leaves inline."""
+    def _store(self, type_: GraphQLOutputType, k: str, complete: str, slot: str) -> list[str]:
+        """Code storing the completion of `v` at `r[k]`, with null and the common leaf values inline (the
+        slot, a response path among them, is built only for the rest)."""
         lines: list[str] = []
         otherwise = ""
-        trivial = _trivial_check(_named_nullable(type_))
-        if trivial is not None:
-            lines.append(f"if {trivial.format(v='v')}: r[{k}] = v")
+        named = _named_nullable(type_)
+        leaf = self._leaf(named) if is_leaf_type(named) else None
+        if leaf is not None:
+            check, value = leaf
+            lines.append(f"if {check}: r[{k}] = {value}")
             otherwise = "el"
         if not is_non_null_type(type_):
             lines.append(f"{otherwise}if v is None: r[{k}] = None")
@@ -263,28 +265,33 @@ class _Compiler:
         return []
 
     def _fast_leaf(self, leaf: GraphQLOutputType) -> list[str]:
+        found = self._leaf(leaf)
+        if found is None:
+            return []
+        check, value = found
+        return [f"if {check}: return {value}"]
+
+    def _leaf(self, leaf: GraphQLOutputType) -> tuple[str, str] | None:
+        """A check on `v` under which its completion is a simple expression, and that expression: the value
+        itself for strings, booleans and 32-bit ints; the member's name for an enum member (asked of the
+        type once, as strawberry's own coercion scans the values); the type's coercion for a custom
+        scalar's usual classes, when it gives a value (graphql-core raises for nothing else)."""
         trivial = _trivial_check(leaf)
         if trivial is not None:
-            return [f"if {trivial.format(v='v')}: return v"]
+            return trivial.format(v="v"), "v"
         if isinstance(leaf, GraphQLEnumType):
             wrapped = self._leaf_classes(leaf)
             if len(wrapped) != 1 or not issubclass(wrapped[0], Enum):
-                return []
-            # Each member's name, asked of the type once (strawberry's enum coercion scans the values).
+                return None
             names = {member: leaf.coerce_output_value(member) for member in wrapped[0]}
-            return [
-                f"if v.__class__ is {self._constant('E', wrapped[0])}: return {self._constant('N', names)}[v]"
-            ]
+            return f"v.__class__ is {self._constant('E', wrapped[0])}", f"{self._constant('N', names)}[v]"
         classes = self._leaf_classes(leaf)
         if not classes:
-            return []
-        assert isinstance(leaf, GraphQLScalarType | GraphQLEnumType)
+            return None
+        assert isinstance(leaf, GraphQLScalarType)
         coerce = self._constant("S", leaf.coerce_output_value)
-        return [
-            f"if v.__class__ in {self._constant('K', frozenset(classes))}:",
-            f"    s = {coerce}(v)",
-            "    if s is not None and s is not Undefined: return s",
-        ]
+        known = self._constant("K", frozenset(classes))
+        return f"v.__class__ in {known} and (s := {coerce}(v)) is not None and s is not Undefined", "s"
 
     def _leaf_classes(self, leaf: GraphQLOutputType) -> tuple[type, ...]:
         definition = (getattr(leaf, "extensions", None) or {}).get(_DEFINITION)

@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
 from strawberry.schema import Schema
+from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from gateway.executor.cache import PlanCache
 
@@ -54,7 +56,14 @@ class CompiledExecution(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         cache = self.plans.for_schema(context.schema)
-        if context.result is None and document is not None and context.query is not None and cache:
+        if (
+            context.result is None
+            and document is not None
+            and context.query is not None
+            and cache is not None
+            # Mutations run their fields one after another, subscriptions per event: graphql-core's.
+            and _is_query(context)
+        ):
             schema = context.schema
             executor = schema.execution_context_class.build(
                 schema._schema,
@@ -73,6 +82,13 @@ class CompiledExecution(SchemaExtension):
                 if plan is not None:
                     context.result = await plan.run(executor)
         yield
+
+
+def _is_query(context: ExecutionContext) -> bool:
+    try:
+        return context.operation_type is OperationType.QUERY
+    except RuntimeError:  # no operation to choose: graphql-core says so
+        return False
 
 
 def compiled_execution() -> CompiledPlans:
