@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import asyncpg
 from opentelemetry.trace import NoOpTracer, Tracer
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -52,6 +53,18 @@ class CircuitBreaker:
             self.opened_at = self.clock()
 
 
+def _refused_connection(error: BaseException) -> bool:
+    """Whether a database error is the server turning the connection away (e.g. too many clients)."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, OSError | asyncpg.exceptions.TooManyConnectionsError):
+            return True
+        if isinstance(cause, asyncpg.exceptions.CannotConnectNowError):
+            return True
+        cause = cause.__cause__
+    return False
+
+
 def _failure_kind(error: BaseException) -> str | None:
     """What kind of unavailability an exception means, or None when it is not one (a bug: let it rise)."""
     if isinstance(error, TimeoutError | PoolTimeoutError):
@@ -61,6 +74,8 @@ def _failure_kind(error: BaseException) -> str | None:
     if isinstance(error, OperationalError) or (
         isinstance(error, DBAPIError) and error.connection_invalidated
     ):
+        return "refused"
+    if isinstance(error, DBAPIError) and _refused_connection(error):
         return "refused"
     if isinstance(error, RegionUnavailableError):
         return error.kind

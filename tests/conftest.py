@@ -44,7 +44,7 @@ def settings_for(urls: StoreUrls, data_dir: Path, **overrides: Any) -> Settings:
         cookie_secure=False,
         # Many gateways live at once in a run, each with a pool per store: keep PostgreSQL under its
         # connection limit.
-        database_pool_size=3,
+        database_pool_size=2,
         # The shared test gateway lives for the whole run; its tokens must too.
         access_token_ttl_seconds=3600,
         session_idle_seconds=3600,

@@ -1,6 +1,6 @@
 """The compiled executor answers exactly as graphql-core does (issue 8): every query document of the suite
-as every demo person, objects they may not see and ids nobody issued, a region that is down, and queries
-generated from the schema. Two gateways run over the same seeded stores, one on each executor, and their
+as every kind of demo person, objects they may not see and ids nobody issued, a region that is down, a
+region whose look-ups fail inside a page, and queries generated from the schema. Two gateways run over the same seeded stores, one on each executor, and their
 HTTP answers must be identical (data, errors, paths, status). The whole suite also runs on either executor
 with GRAPHQL_EXECUTOR=compiled|graphql-core."""
 
@@ -21,8 +21,10 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
+    NullValueNode,
     OperationDefinitionNode,
     OperationType,
+    StringValueNode,
     parse,
     type_from_ast,
     validate,
@@ -345,8 +347,8 @@ async def test_a_region_that_is_down_answers_alike(ncal_down: Pair) -> None:
     ids = await _ids(ncal_down)
     hot = [(name, document) for name, document in CORPUS if "claims" in document or "inBasket" in document]
     cases = [
-        (document, variables, person, name)
-        for (name, document), person in itertools.product(hot, ("dana.reyes",))
+        (document, variables, "dana.reyes", name)
+        for name, document in hot
         for variables in _assignments(document, ids)
     ]
     await ncal_down.compare_all([*cases, (NODES, {"ids": ids}, "dana.reyes", "nodes")])
@@ -396,15 +398,11 @@ def _generated(count: int) -> list[str]:
     return found
 
 
-def _string_node(value: str) -> Any:
-    from graphql import StringValueNode
-
+def _string_node(value: str) -> StringValueNode:
     return StringValueNode(value=value)
 
 
-def _null_node() -> Any:
-    from graphql import NullValueNode
-
+def _null_node() -> NullValueNode:
     return NullValueNode()
 
 

@@ -146,3 +146,32 @@ async def test_one_span_per_request_and_per_region_call(
     region_calls = [s for s in exporter.get_finished_spans() if s.name == "region call"]
     assert {s.attributes["region"] for s in region_calls if s.attributes} == {"SCAL", "NCAL"}
     assert len(region_calls) <= 4  # the page and its providers, per region: never per field
+
+
+class CrowdedAdapter(RegionAdapter):
+    """A region whose PostgreSQL turns connections away: too many clients already."""
+
+    async def search_claims(self, search: ClaimSearch) -> Page[ClaimRecord]:
+        import asyncpg
+        from sqlalchemy.exc import DBAPIError
+
+        refused = asyncpg.exceptions.TooManyConnectionsError("sorry, too many clients already")
+        error = DBAPIError("connect", None, refused)
+        raise error from refused
+
+
+async def test_a_region_turning_connections_away_is_unavailable_not_a_bug(gateway: Gateway) -> None:
+    regions = gateway.runtime.regions
+    assert isinstance(regions, dict)
+    original = regions["NCAL"]
+    regions["NCAL"] = type("CrowdedNorthernCalifornia", (CrowdedAdapter,), {"rules": original.rules})(original.store)
+    try:
+        body = await gateway.query(CLAIMS, as_user="dana.reyes")
+    finally:
+        regions["NCAL"] = original
+        gateway.runtime.fanout.breakers["NCAL"].succeeded()
+    assert body.get("data"), body
+    assert {e["node"]["region"]["code"] for e in body["data"]["claims"]["edges"]} == {"SCAL"}
+    assert body["errors"] == [
+        {"message": body["errors"][0]["message"], "extensions": {"code": "REGION_UNAVAILABLE", "region": "NCAL"}}
+    ]
