@@ -18,7 +18,7 @@ from joserfc.jwt import JWTClaimsRegistry
 
 from gateway.auth.keys import ALGORITHM
 from gateway.auth.principal import Grant, PartnerAllowance, Principal, PrincipalKind
-from gateway.auth.tokens import LEEWAY_SECONDS, InvalidTokenError, IssuedToken
+from gateway.auth.tokens import InvalidTokenError, IssuedToken, claims_registry
 from gateway.directory.records import AccessLevel
 from gateway.errors import Unauthenticated
 from gateway.partners.records import Scope
@@ -97,17 +97,8 @@ class PartnerTokens:
             raise InvalidTokenError(type(error).__name__) from None
 
     def _registry(self) -> JWTClaimsRegistry:
-        return JWTClaimsRegistry(
-            leeway=LEEWAY_SECONDS,
-            iss={"essential": True, "value": self._issuer},
-            aud={"essential": True, "value": self._audience},
-            sub={"essential": True},
-            exp={"essential": True},
-            iat={"essential": True},
-            jti={"essential": True},
-            client_id={"essential": True},
-            scope={"essential": True},
-            token_use={"essential": True, "value": PARTNER_TOKEN_USE},
+        return claims_registry(
+            self._issuer, self._audience, "client_id", "scope", token_use=PARTNER_TOKEN_USE
         )
 
 

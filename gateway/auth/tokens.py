@@ -10,12 +10,24 @@ from datetime import UTC, datetime
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
-from joserfc.jwt import JWTClaimsRegistry
+from joserfc.jwt import ClaimsOption, JWTClaimsRegistry
 
 from gateway.auth.keys import ALGORITHM
 
 # Clock skew tolerated between replicas; small, because the session check catches the rest.
 LEEWAY_SECONDS = 10
+
+
+def claims_registry(issuer: str, audience: str, *essential: str, **exact: str) -> JWTClaimsRegistry:
+    """The checks every token of this gateway passes: issuer, audience, subject, times and id, plus the
+    claims its kind needs (`essential`) or must carry with a given value (`exact`)."""
+    options: dict[str, ClaimsOption] = {
+        "iss": {"essential": True, "value": issuer},
+        "aud": {"essential": True, "value": audience},
+        **{name: {"essential": True} for name in ("sub", "exp", "iat", "jti", *essential)},
+        **{name: {"essential": True, "value": value} for name, value in exact.items()},
+    }
+    return JWTClaimsRegistry(None, LEEWAY_SECONDS, **options)
 
 
 class InvalidTokenError(Exception):
@@ -101,14 +113,4 @@ class AccessTokens:
             raise InvalidTokenError(type(error).__name__) from None
 
     def _registry(self) -> JWTClaimsRegistry:
-        return JWTClaimsRegistry(
-            leeway=LEEWAY_SECONDS,
-            iss={"essential": True, "value": self._issuer},
-            aud={"essential": True, "value": self._audience},
-            sub={"essential": True},
-            exp={"essential": True},
-            iat={"essential": True},
-            jti={"essential": True},
-            uid={"essential": True},
-            sid={"essential": True},
-        )
+        return claims_registry(self._issuer, self._audience, "uid", "sid")

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.directory.accounts import DirectoryAccounts
 from gateway.directory.records import (
     AccessLevel,
     AgreementRecord,
@@ -26,7 +27,6 @@ from gateway.directory.records import (
 from gateway.directory.tables import (
     agreements,
     associations,
-    audit_events,
     entities,
     tpa_attestations,
     users,
@@ -198,17 +198,16 @@ class DirectoryStore:
         request_id: str | None,
         detail: dict[str, Any],
     ) -> None:
+        """One audit event in a transaction of its own (a change's event commits with the change instead)."""
         async with self.engine.begin() as connection:
-            await connection.execute(
-                insert(audit_events).values(
-                    at=at,
-                    actor=actor,
-                    action=action,
-                    outcome=outcome,
-                    client_address=client_address,
-                    request_id=request_id,
-                    detail=detail,
-                )
+            await DirectoryAccounts(connection).audit(
+                at=at,
+                actor=actor,
+                action=action,
+                outcome=outcome,
+                client_address=client_address,
+                request_id=request_id,
+                detail=detail,
             )
 
     # ------------------------------------------------------------------ helpers
