@@ -46,13 +46,17 @@ class Cache(Protocol):
     async def get_and_touch(self, key: str, ttl_seconds: float) -> bytes | None:
         """The value, its expiry pushed to `ttl_seconds` from now (Redis GETEX)."""
 
+    async def get_and_touch_with(
+        self, key: str, ttl_seconds: float, other: str
+    ) -> tuple[bytes | None, bytes | None]:
+        """`get_and_touch(key, ttl_seconds)` and `get(other)` in one round trip (one Redis pipeline)."""
+        ...
+
     async def set(self, key: str, value: bytes, ttl_seconds: float | None = None) -> None: ...
 
     async def delete(self, key: str) -> None: ...
 
-    async def count_in_window(
-        self, key: str, *, cost: int, limit: int, window_seconds: float
-    ) -> WindowCount:
+    async def count_in_window(self, key: str, *, cost: int, limit: int, window_seconds: float) -> WindowCount:
         """Sliding-window log (gateway/ratelimit.py): count `cost` hits now, unless that makes more than
         `limit` within the last `window_seconds`, in which case nothing is counted. Atomic across
         replicas. Not a look-up: `cache_requests_total` does not count it."""
@@ -115,6 +119,11 @@ class InProcessCache:
         self._values[key] = (entry[0], time.monotonic() + ttl_seconds)
         return entry[0]
 
+    async def get_and_touch_with(
+        self, key: str, ttl_seconds: float, other: str
+    ) -> tuple[bytes | None, bytes | None]:
+        return await self.get_and_touch(key, ttl_seconds), await self.get(other)
+
     async def set(self, key: str, value: bytes, ttl_seconds: float | None = None) -> None:
         expires = None if ttl_seconds is None else time.monotonic() + ttl_seconds
         self._values[key] = (value, expires)
@@ -122,9 +131,7 @@ class InProcessCache:
     async def delete(self, key: str) -> None:
         self._values.pop(key, None)
 
-    async def count_in_window(
-        self, key: str, *, cost: int, limit: int, window_seconds: float
-    ) -> WindowCount:
+    async def count_in_window(self, key: str, *, cost: int, limit: int, window_seconds: float) -> WindowCount:
         # No await in here: one event loop makes the check and the count one step.
         now = self._clock()
         if len(self._windows) > _WINDOW_SWEEP_AT:
@@ -226,6 +233,16 @@ class RedisCache:
         value = await self._redis.getex(self._prefix + key, px=max(1, int(ttl_seconds * 1000)))
         return self._hit(key, value)
 
+    async def get_and_touch_with(
+        self, key: str, ttl_seconds: float, other: str
+    ) -> tuple[bytes | None, bytes | None]:
+        # Not a transaction: the two keys need one round trip, not one another's isolation.
+        async with self._redis.pipeline(transaction=False) as pipeline:
+            pipeline.getex(self._prefix + key, px=max(1, int(ttl_seconds * 1000)))
+            pipeline.get(self._prefix + other)
+            touched, read = await pipeline.execute()
+        return self._hit(key, touched), self._hit(other, read)
+
     async def set(self, key: str, value: bytes, ttl_seconds: float | None = None) -> None:
         px = None if ttl_seconds is None else max(1, int(ttl_seconds * 1000))
         await self._redis.set(self._prefix + key, value, px=px)
@@ -233,9 +250,7 @@ class RedisCache:
     async def delete(self, key: str) -> None:
         await self._redis.delete(self._prefix + key)
 
-    async def count_in_window(
-        self, key: str, *, cost: int, limit: int, window_seconds: float
-    ) -> WindowCount:
+    async def count_in_window(self, key: str, *, cost: int, limit: int, window_seconds: float) -> WindowCount:
         window_ms = max(1, int(window_seconds * 1000))
         allowed, used, retry_ms = await self._count_in_window(
             keys=[self._prefix + key], args=[limit, window_ms, cost, uuid.uuid4().hex]

@@ -105,5 +105,7 @@ class Runtime:
         if self.tracer_provider is not None:
             self.tracer_provider.shutdown()
         await self.cache.close()
+        for adapter in self.regions.values():
+            await adapter.store.close()
         for engine in self.engines.values():
             await engine.dispose()

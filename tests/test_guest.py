@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import statistics
 import time
 import uuid
@@ -595,6 +597,23 @@ async def test_every_lookup_is_audited_with_its_outcome_and_without_the_keys(
     written = repr(rows)
     for key_value in ("M100000001", "m100000001", "SCAL0000000001", "1980-04-12", "1250", "Lee", "Jordan"):
         assert key_value not in written
+
+
+async def test_concurrent_lookups_are_each_audited_before_they_answer(writable_gateway: Gateway) -> None:
+    """Audit events written together (one transaction for those that arrive at once) are still one row
+    per look-up, each committed by the time its answer is sent."""
+    async with own_gateway(writable_gateway, **ROOMY) as gateway:
+        request_ids = [uuid.uuid4().hex for _ in range(12)]
+
+        async def ask(request_id: str) -> list[dict[str, Any]]:
+            response = await claim_status(gateway, PAID_CLAIM, **{"x-request-id": request_id})
+            assert response.status_code == 200
+            return await audit_rows(gateway, request_id)
+
+        seen = await asyncio.gather(*map(ask, request_ids))
+    assert [[(r["action"], r["outcome"]) for r in rows] for rows in seen] == [
+        [("guest_claim_status", "found")]
+    ] * len(request_ids)
 
 
 async def test_a_miss_takes_as_long_as_a_match(writable_gateway: Gateway) -> None:

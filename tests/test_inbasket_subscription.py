@@ -20,6 +20,7 @@ from starlette.types import ASGIApp
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
+from gateway.directory.generation import directory_changed
 from gateway.directory.tables import associations, users
 from gateway.ids import decode_id
 from tests.conftest import Gateway, redis_prefix, start_gateway
@@ -160,6 +161,7 @@ async def test_every_delivery_is_checked_against_access_of_the_moment(writable_g
             )
             scal = (associations.c.user_id == dana_pk) & (associations.c.region == "SCAL")
             await connection.execute(update(associations).where(scal).values(status="REMOVED"))
+        await directory_changed(runtime.cache)
         try:
             for message_id in filed:
                 parts = decode_id(message_id)
@@ -171,6 +173,7 @@ async def test_every_delivery_is_checked_against_access_of_the_moment(writable_g
         finally:
             async with runtime.directory.engine.begin() as connection:
                 await connection.execute(update(associations).where(scal).values(status="ACTIVE"))
+            await directory_changed(runtime.cache)
 
 
 async def test_a_bad_token_closes_the_connection_and_no_token_gets_no_news(writable_gateway: Gateway) -> None:

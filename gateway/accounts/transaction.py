@@ -10,6 +10,7 @@ from typing import Any
 
 from gateway.auth.principal import Principal
 from gateway.directory.accounts import DirectoryAccounts
+from gateway.directory.generation import directory_changed
 from gateway.errors import MutationRefused, Unauthenticated
 from gateway.runtime import Runtime
 
@@ -49,11 +50,15 @@ class AccountChange:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[DirectoryAccounts]:
         """The change's writes and its audit event, committed together or not at all. Checks that
-        take time (password hashing) belong before it, so no transaction waits on them."""
+        take time (password hashing) belong before it, so no transaction waits on them. A change to
+        who someone is starts a new directory generation once committed, so that every replica's kept
+        principals (gateway/auth/principals.py) see it at the next request."""
         async with self.runtime.directory.engine.begin() as connection:
             rows = DirectoryAccounts(connection)
             yield rows
             await rows.audit(outcome="ok", **self.event())
+        if rows.principals_changed:
+            await directory_changed(self.runtime.cache)
 
     @asynccontextmanager
     async def reads(self) -> AsyncIterator[DirectoryAccounts]:

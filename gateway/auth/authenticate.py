@@ -15,11 +15,13 @@ from starlette.requests import HTTPConnection
 
 from gateway.auth.keys import load_signing_key, public_jwks
 from gateway.auth.oidc import OidcVerifier
-from gateway.auth.partners import PartnerTokens, is_partner_token, partner_principal
+from gateway.auth.partners import PartnerClaims, PartnerTokens, is_partner_token, partner_principal
 from gateway.auth.passwords import hash_password, needs_rehash, verify_password
 from gateway.auth.principal import ANONYMOUS, Grant, Principal, PrincipalKind
+from gateway.auth.principals import KeptPrincipals
 from gateway.auth.sessions import SessionStore
 from gateway.auth.tokens import AccessClaims, AccessTokens, InvalidTokenError, IssuedToken
+from gateway.directory.generation import GENERATION_KEY, directory_changed
 from gateway.directory.records import AssociationStatus, Credentials, UserRecord, UserStatus
 from gateway.errors import Unauthenticated
 from gateway.observability import request_id_var
@@ -31,6 +33,11 @@ from gateway.settings import Settings
 _CONCURRENT_PASSWORD_CHECKS = 4
 # Verified tokens remembered at most; past that the memory starts over (it only saves signature checks).
 _VERIFIED_TOKENS = 10_000
+# Principals kept between requests (gateway/auth/principals.py): how many, and how long at most. The
+# directory generation makes a change through the gateway seen at once; the age bounds how long one made
+# behind its back goes unseen.
+_KEPT_PRINCIPALS = 10_000
+_KEPT_PRINCIPAL_SECONDS = 30.0
 # Lengths of the audit columns `actor` and `client_address`.
 _ACTOR_LENGTH = 100
 _ADDRESS_LENGTH = 64
@@ -61,11 +68,13 @@ class Authenticator:
     * `principal_for(connection)` answers every HTTP or WebSocket request: no
       `Authorization` header is `ANONYMOUS`; a valid gateway token of a live session, or a
       valid token of the external provider, is a person; anything else raises
-      `Unauthenticated`. The person's grants are read from the directory on every request,
-      so a removed association or a disabled user takes effect at once. The session check
-      is one cache round trip that also counts as activity against the idle timeout. A partner's
-      client-credentials token (gateway/auth/partners.py) is a partner, its client, scopes and
-      bindings read from the directory on every request in the same way.
+      `Unauthenticated`. The session check is one cache round trip that also counts as
+      activity against the idle timeout, and reads the directory generation along with it: the
+      person's grants are kept in memory at the generation they were read at, and read again
+      from the directory once any write that changes a principal has started a new one, so a
+      removed association or a disabled user takes effect at the next request, on every replica
+      (`KeptPrincipals`). A partner's client-credentials token (gateway/auth/partners.py) is a
+      partner, its client, scopes and bindings kept in the same way.
     * `principal_from_token(token)` does the same for a token that arrives some other way
       (a WebSocket `connection_init` payload).
     * `sign_in`, `refresh` and `sign_out` are the flows behind `/auth/*` (`routes.py`);
@@ -92,10 +101,12 @@ class Authenticator:
         self._tokens: AccessTokens | None = None
         self._partner_tokens: PartnerTokens | None = None
         self._partners = PartnerStore(runtime.directory.engine)
+        self._cache = runtime.cache
+        self._principals = KeptPrincipals(size=_KEPT_PRINCIPALS, max_age_seconds=_KEPT_PRINCIPAL_SECONDS)
         self._jwks: dict[str, Any] = {"keys": []}
         self._password_checks = asyncio.Semaphore(_CONCURRENT_PASSWORD_CHECKS)
         # Tokens whose signature was checked, with their claims (issue 8: verification is per request cost).
-        self._verified_tokens: dict[str, AccessClaims] = {}
+        self._verified_tokens: dict[str, AccessClaims | PartnerClaims] = {}
 
     async def start(self) -> None:
         """Load (or create) the signing key; set up the external provider's verifier if configured."""
@@ -167,53 +178,84 @@ class Authenticator:
     async def principal_from_token(self, token: str) -> Principal:
         """The person a bearer token stands for; `Unauthenticated` if it does not hold."""
         try:
-            if self._oidc is not None and not self._signed_by_us(token):
-                identity = await self._oidc.verify(token)
+            claims = self._verified(token)
+            if claims is None:
+                identity = await self._oidc_verifier().verify(token)
                 credentials = await self._directory.credentials(identity.user_id)
                 if credentials is None:
                     raise Unauthenticated()
-                return await self._person(credentials.user_pk, session_id=None, active_region=None)
-            if is_partner_token(token):
-                # A partner system (docs/partners.md): its client is read again on every request.
-                return await partner_principal(self._partners, self.partner_tokens.verify(token))
-            claims = self._verified(token)
+                generation = await self._cache.get(GENERATION_KEY)
+                return await self._kept_person(credentials.user_pk, None, None, generation)
         except InvalidTokenError:
             raise Unauthenticated() from None
-        session = await self.sessions.touch(claims.session_id)
+        if isinstance(claims, PartnerClaims):
+            # A partner system (docs/partners.md).
+            return await self._partner(claims)
+        session, generation = await self.sessions.touch(claims.session_id, reading=GENERATION_KEY)
         if session is None or session.user_pk != claims.user_pk:
             raise Unauthenticated()
-        return await self._person(claims.user_pk, session_id=session.id, active_region=session.active_region)
+        return await self._kept_person(claims.user_pk, session.id, session.active_region, generation)
 
     async def reload(self, principal: Principal) -> Principal | None:
-        """The same person as now: session still live, account active, grants re-read (e.g. before a
-        subscription delivers an event); None once any of that no longer holds."""
+        """The same person as now: session still live, account active, grants as the directory has them now
+        (e.g. before a subscription delivers an event); None once any of that no longer holds."""
         if principal.user_pk is None or principal.is_partner:
             return None
         active_region = principal.active_region
         if principal.session_id is not None:
-            session = await self.sessions.touch(principal.session_id)
+            session, generation = await self.sessions.touch(principal.session_id, reading=GENERATION_KEY)
             if session is None or session.user_pk != principal.user_pk:
                 return None
             active_region = session.active_region
+        else:
+            generation = await self._cache.get(GENERATION_KEY)
         try:
-            return await self._person(
-                principal.user_pk, session_id=principal.session_id, active_region=active_region
-            )
+            return await self._kept_person(principal.user_pk, principal.session_id, active_region, generation)
         except Unauthenticated:
             return None
 
-    def _verified(self, token: str) -> AccessClaims:
-        """A gateway token's claims, its signature checked once per token string (the signature covers all
-        of it, so the same string verifies alike until it expires; the session is still checked on every
-        request, so signing out takes effect at once)."""
+    async def _kept_person(
+        self, user_pk: int, session_id: str | None, active_region: str | None, generation: bytes | None
+    ) -> Principal:
+        """`_person`, kept at the directory generation read before it."""
+        return await self._principals.kept(
+            (user_pk, session_id, active_region),
+            await self._generation(generation),
+            lambda: self._person(user_pk, session_id=session_id, active_region=active_region),
+        )
+
+    async def _partner(self, claims: PartnerClaims) -> Principal:
+        """`partner_principal`, read on every request: clients are changed by the operators' commands
+        (`rotate-client-secret`, scopes and bindings), which need not share this process's cache, and a
+        rotated secret or a disabled client must end its tokens at once (docs/partners.md). A partner
+        call writes an audit event anyway, so the read is not what limits it."""
+        return await partner_principal(self._partners, claims)
+
+    async def _generation(self, read: bytes | None) -> bytes:
+        """The directory generation as read from the shared cache; a new one if the cache has none (never
+        written, or lost with Redis), since principals kept at any earlier one must not answer."""
+        return read if read is not None else await directory_changed(self._cache)
+
+    def _verified(self, token: str) -> AccessClaims | PartnerClaims | None:
+        """The claims of a person's or a partner's token of this gateway, its signature checked once per
+        token string (the signature covers all of it, so the same string verifies alike until it expires;
+        the session and the directory generation are still checked on every request, so signing out or
+        losing access takes effect at once). None: a token of the external provider, for it to verify."""
         known = self._verified_tokens.get(token)
         if known is not None and datetime.now(UTC) < known.expires_at:
             return known
-        claims = self.tokens.verify(token)
+        if self._oidc is not None and not self._signed_by_us(token):
+            return None
+        claims = self.partner_tokens.verify(token) if is_partner_token(token) else self.tokens.verify(token)
         if len(self._verified_tokens) >= _VERIFIED_TOKENS:
             self._verified_tokens.clear()
         self._verified_tokens[token] = claims
         return claims
+
+    def _oidc_verifier(self) -> OidcVerifier:
+        if self._oidc is None:
+            raise RuntimeError("no external provider is configured")
+        return self._oidc
 
     def _signed_by_us(self, token: str) -> bool:
         try:
@@ -223,7 +265,7 @@ class Authenticator:
         return kid is not None and kid == self.tokens.kid
 
     async def _person(self, user_pk: int, *, session_id: str | None, active_region: str | None) -> Principal:
-        # Two statements, side by side, on every request: access changes take effect at once.
+        # Two statements, side by side; requests that find the principal kept (`_kept_person`) need neither.
         found_users, found_associations = await asyncio.gather(
             self._directory.users_by_pks([user_pk]), self._directory.associations_by_user_pks([user_pk])
         )

@@ -97,10 +97,11 @@ class SessionStore:
         await self._store_live(session, now)
         return NewSession(session=session, cookie_value=f"{session.id}.{secret}")
 
-    async def touch(self, session_id: str) -> LiveSession | None:
-        """The session if it is live, its idle expiry pushed on: a request is activity."""
-        raw = await self._cache.get_and_touch(_cache_key(session_id), self._idle_seconds)
-        return await self._live_from(session_id, raw)
+    async def touch(self, session_id: str, *, reading: str) -> tuple[LiveSession | None, bytes | None]:
+        """The session if it is live, its idle expiry pushed on (a request is activity); and the cache's
+        value under the key `reading`, read in the same round trip."""
+        raw, value = await self._cache.get_and_touch_with(_cache_key(session_id), self._idle_seconds, reading)
+        return await self._live_from(session_id, raw), value
 
     async def refresh(self, cookie_value: str) -> LiveSession | None:
         """The session the refresh cookie names, if the cookie is genuine and the session live; touched."""

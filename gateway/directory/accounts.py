@@ -90,6 +90,9 @@ class DirectoryAccounts:
 
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
+        # Set by every write that changes who someone is (a principal): the caller starts a new directory
+        # generation once the transaction commits (gateway/directory/generation.py).
+        self.principals_changed = False
 
     # ------------------------------------------------- entities and agreements
 
@@ -179,6 +182,7 @@ class DirectoryAccounts:
 
     async def activate(self, user_pk: int) -> bool:
         """REGISTERING becomes ACTIVE (a first association approved); False if it was not registering."""
+        self.principals_changed = True
         result = await self.connection.execute(
             update(users)
             .where(users.c.id == user_pk, users.c.status == UserStatus.REGISTERING.value)
@@ -214,6 +218,7 @@ class DirectoryAccounts:
         """PENDING requests, in the order given; one statement."""
         if not requested:
             return []
+        self.principals_changed = True  # a Tax ID asked for is a related one
         result = await self.connection.execute(
             insert(associations).returning(associations.c.id, sort_by_parameter_order=True),
             [
@@ -232,6 +237,7 @@ class DirectoryAccounts:
 
     async def reopen_association(self, pk: int, access: AccessLevel, at: datetime) -> bool:
         """Ask again for a DENIED or REMOVED association: it is PENDING once more, its old decision gone."""
+        self.principals_changed = True
         result = await self.connection.execute(
             update(associations)
             .where(
@@ -253,6 +259,7 @@ class DirectoryAccounts:
         self, pk: int, status: AssociationStatus, *, at: datetime, by: int, reason: str | None
     ) -> bool:
         """Approve or deny a PENDING request; False when it is no longer pending."""
+        self.principals_changed = True
         result = await self.connection.execute(
             update(associations)
             .where(associations.c.id == pk, associations.c.status == AssociationStatus.PENDING.value)
@@ -262,6 +269,7 @@ class DirectoryAccounts:
 
     async def remove_association(self, pk: int) -> bool:
         """REMOVED (the row stays, for the record); False when it was neither PENDING nor ACTIVE."""
+        self.principals_changed = True
         result = await self.connection.execute(
             update(associations)
             .where(

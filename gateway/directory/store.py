@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.directory.accounts import DirectoryAccounts
+from gateway.directory.audit_log import AuditLog
 from gateway.directory.records import (
     AccessLevel,
     AgreementRecord,
@@ -44,6 +44,7 @@ class DirectoryStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._audit_log = AuditLog(engine)
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
@@ -198,17 +199,19 @@ class DirectoryStore:
         request_id: str | None,
         detail: dict[str, Any],
     ) -> None:
-        """One audit event in a transaction of its own (a change's event commits with the change instead)."""
-        async with self.engine.begin() as connection:
-            await DirectoryAccounts(connection).audit(
-                at=at,
-                actor=actor,
-                action=action,
-                outcome=outcome,
-                client_address=client_address,
-                request_id=request_id,
-                detail=detail,
-            )
+        """One audit event, committed before this returns; concurrent events share a transaction
+        (audit_log.py). A change's own event commits with the change instead (DirectoryAccounts.audit)."""
+        await self._audit_log.append(
+            {
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "outcome": outcome,
+                "client_address": client_address,
+                "request_id": request_id,
+                "detail": detail,
+            }
+        )
 
     # ------------------------------------------------------------------ helpers
 

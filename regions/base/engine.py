@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+# SQLite waits this long for a writer's lock before it gives up.
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+# The meter of each engine, for the reads that go to the driver around SQLAlchemy (regions/base/reads.py).
+_METERS: WeakKeyDictionary[Engine, Callable[[], None]] = WeakKeyDictionary()
 
 
 def create_store_engine(
@@ -21,16 +28,17 @@ def create_store_engine(
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
     else:
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False)
         # A region that cannot be reached must fail fast, not hang the deadline away.
         kwargs["connect_args"] = {"timeout": 5}
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
     if on_statement is not None:
         callback = on_statement
+        _METERS[engine.sync_engine] = callback
 
         def count(*_args: object, **_kwargs: object) -> None:
             callback()
@@ -39,7 +47,17 @@ def create_store_engine(
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+def statement_meter(engine: AsyncEngine) -> Callable[[], None]:
+    """The `on_statement` meter the engine was created with: statements sent around SQLAlchemy count too."""
+    return _METERS.get(engine.sync_engine, _no_meter)
+
+
+def _no_meter() -> None:
+    """An engine created without a meter."""
+
+
+def sqlite_pragmas(dbapi_connection: Any, _record: object = None) -> None:
+    """Every SQLite connection of a store, SQLAlchemy's or the lean reads' own."""
     cursor = dbapi_connection.cursor()
     # WAL lets readers proceed while a writer commits; foreign keys are off by default in SQLite.
     cursor.execute("PRAGMA journal_mode=WAL")

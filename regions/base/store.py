@@ -3,12 +3,25 @@ on an empty later page), whatever the number of keys: the gateway's dataloaders 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import LargeBinary, Select, and_, func, insert, or_, select, tuple_, update
-from sqlalchemy.engine import RowMapping
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    LargeBinary,
+    Select,
+    and_,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy import bindparam as _bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -17,11 +30,11 @@ from regions.base.queries import (
     MessageSearch,
     ProviderSearch,
 )
+from regions.base.reads import Row, keys, one_of, open_reads
 from regions.base.records import (
     AcknowledgementLetter,
     AttachmentRecord,
     ClaimRecord,
-    ClaimStatus,
     MemberRecord,
     MessageFolder,
     MessageKind,
@@ -29,50 +42,43 @@ from regions.base.records import (
     NewAttachment,
     NewMessage,
     Page,
-    PaymentMethod,
-    PaymentRecord,
-    PlanType,
     ProviderRecord,
-    RfiSubtopic,
     Submission,
     SubmissionOutcome,
 )
+from regions.base.rows import (
+    ATTACHMENT_COLUMNS,
+    CLAIM_COLUMNS,
+    MEMBER_COLUMNS,
+    MESSAGE_COLUMNS,
+    PROVIDER_COLUMNS,
+    attachment_record,
+    claim_record,
+    member_record,
+    message_record,
+    provider_record,
+)
 from regions.base.tables import attachments, claims, members, messages, providers
 
-_CLAIM_COLUMNS = (
-    claims,
-    members.c.member_id.label("m_member_id"),
-    members.c.first_name.label("m_first_name"),
-    members.c.last_name.label("m_last_name"),
-    members.c.date_of_birth.label("m_date_of_birth"),
-    members.c.plan_type.label("m_plan_type"),
-    members.c.coverage_from.label("m_coverage_from"),
-    members.c.coverage_to.label("m_coverage_to"),
-)
-# Stored values to their enum members: a dict look-up per row instead of an Enum call, which is most of
-# what turning a page of rows into records costs.
-_CLAIM_STATUSES = {member.value: member for member in ClaimStatus}
-_PAYMENT_METHODS = {member.value: member for member in PaymentMethod}
-_PLAN_TYPES = {member.value: member for member in PlanType}
-_MESSAGE_KINDS = {member.value: member for member in MessageKind}
-_MESSAGE_FOLDERS = {member.value: member for member in MessageFolder}
-_ATTACHMENT_COLUMNS = (
-    attachments.c.id,
-    attachments.c.message_id,
-    attachments.c.filename,
-    attachments.c.content_type,
-    attachments.c.size_bytes,
-    attachments.c.sha256,
-    messages.c.tax_id,
-)
+# A page statement builds its list query and, apart, the count of the whole list.
+PageQuery = Callable[[], tuple[Select[Any], Select[Any]]]
 
 
 class RegionStore:
-    """Reads of one region's store, returning plain records."""
+    """Reads of one region's store, returning plain records.
+
+    Reads go to the driver through `self.reads` (regions/base/reads.py), each statement compiled once per
+    query shape; writes go through SQLAlchemy's engine.
+    """
 
     def __init__(self, region: str, engine: AsyncEngine) -> None:
         self.region = region
         self.engine = engine
+        self.reads = open_reads(engine)
+
+    async def close(self) -> None:
+        """Close the reads' connections; the engine is disposed of by its owner."""
+        await self.reads.close()
 
     async def ping(self) -> None:
         """One trivial statement: does the store answer?"""
@@ -81,239 +87,261 @@ class RegionStore:
 
     # ------------------------------------------------------------------ claims
 
-    def _claims_select(self) -> Select[Any]:
-        return select(*_CLAIM_COLUMNS).join(members, members.c.id == claims.c.member_id)
-
     async def claims_by_pks(self, pks: Sequence[int]) -> dict[int, ClaimRecord]:
-        rows = await self._all(self._claims_select().where(claims.c.id.in_(pks)))
-        return {row["id"]: self._claim(row) for row in rows}
+        single, bound = keys(pks)
+
+        def build() -> Select[Any]:
+            return _claims_select().where(one_of(claims.c.id, "pks", single))
+
+        rows = await self._rows(("claims_by_pks", single), build, {"pks": bound})
+        decoding = self.reads.decoding
+        return {row[0]: claim_record(self.region, row, decoding) for row in rows}
 
     async def claims_by_numbers(self, numbers: Sequence[str]) -> dict[str, ClaimRecord]:
-        rows = await self._all(self._claims_select().where(claims.c.claim_number.in_(numbers)))
-        return {row["claim_number"]: self._claim(row) for row in rows}
+        single, bound = keys(numbers)
+
+        def build() -> Select[Any]:
+            return _claims_select().where(one_of(claims.c.claim_number, "numbers", single))
+
+        rows = await self._rows(("claims_by_numbers", single), build, {"numbers": bound})
+        decoding = self.reads.decoding
+        return {row[1]: claim_record(self.region, row, decoding) for row in rows}
 
     async def search_claims(self, search: ClaimSearch) -> Page[ClaimRecord]:
         if not search.tax_ids:
             return Page(items=[], has_more=False, total=0 if search.with_total else None)
-        conditions: list[Any] = [claims.c.tax_id.in_(sorted(search.tax_ids))]
-        if search.claim_number is not None:
-            conditions.append(claims.c.claim_number == search.claim_number)
-        if search.statuses:
-            conditions.append(claims.c.status.in_(sorted(s.value for s in search.statuses)))
-        if search.received_from is not None:
-            conditions.append(claims.c.received_on >= search.received_from)
-        if search.received_to is not None:
-            conditions.append(claims.c.received_on <= search.received_to)
-        order = (claims.c.received_on.desc(), claims.c.claim_number.desc())
-        page_conditions = list(conditions)
-        if search.after is not None:
-            page_conditions.append(
-                tuple_(claims.c.received_on, claims.c.claim_number)
-                < tuple_(search.after.received_on, search.after.claim_number)
-            )
-        statement = self._claims_select().where(*page_conditions).order_by(*order).limit(search.limit + 1)
-        total_query = select(func.count()).select_from(claims).where(*conditions)
-        rows, total = await self._page(statement, total_query, search.with_total, search.after is not None)
-        items = [self._claim(row) for row in rows[: search.limit]]
-        return Page(items=items, has_more=len(rows) > search.limit, total=total)
+        one_tax_id, tax_ids = keys(sorted(search.tax_ids))
+        one_status, statuses = keys(sorted(status.value for status in search.statuses or ()))
+        by_status = bool(search.statuses)
+        by_number = search.claim_number is not None
+        received_from = search.received_from is not None
+        received_to = search.received_to is not None
+        after = search.after is not None
 
-    def _claim(self, row: RowMapping) -> ClaimRecord:
-        payment = None
-        if row["payment_method"] is not None:
-            payment = PaymentRecord(
-                vendor=row["payment_vendor"],
-                method=_PAYMENT_METHODS[row["payment_method"]],
-                reference=row["payment_reference"],
-                amount=row["payment_amount"],
-                paid_on=row["paid_on"],
+        def build() -> tuple[Select[Any], Select[Any]]:
+            conditions = [one_of(claims.c.tax_id, "tax_ids", one_tax_id)]
+            if by_number:
+                conditions.append(claims.c.claim_number == _param(claims.c.claim_number, "claim_number"))
+            if by_status:
+                conditions.append(one_of(claims.c.status, "statuses", one_status))
+            if received_from:
+                conditions.append(claims.c.received_on >= _param(claims.c.received_on, "received_from"))
+            if received_to:
+                conditions.append(claims.c.received_on <= _param(claims.c.received_on, "received_to"))
+            page_conditions = list(conditions)
+            if after:
+                page_conditions.append(
+                    tuple_(claims.c.received_on, claims.c.claim_number)
+                    < tuple_(
+                        _param(claims.c.received_on, "after_received_on"),
+                        _param(claims.c.claim_number, "after_claim_number"),
+                    )
+                )
+            page = (
+                _claims_select()
+                .where(*page_conditions)
+                .order_by(claims.c.received_on.desc(), claims.c.claim_number.desc())
+                .limit(_LIMIT)
             )
-        return ClaimRecord(
-            region=self.region,
-            pk=row["id"],
-            claim_number=row["claim_number"],
-            tax_id=row["tax_id"],
-            billing_provider_pk=row["billing_provider_id"],
-            member=MemberRecord(
-                member_id=row["m_member_id"],
-                first_name=row["m_first_name"],
-                last_name=row["m_last_name"],
-                date_of_birth=row["m_date_of_birth"],
-                plan_type=_PLAN_TYPES[row["m_plan_type"]],
-                coverage_from=row["m_coverage_from"],
-                coverage_to=row["m_coverage_to"],
-            ),
-            service_from=row["service_from"],
-            service_to=row["service_to"],
-            received_on=row["received_on"],
-            billed_amount=row["billed_amount"],
-            allowed_amount=row["allowed_amount"],
-            paid_amount=row["paid_amount"],
-            patient_responsibility=row["patient_responsibility"],
-            status=_CLAIM_STATUSES[row["status"]],
-            status_category=row["status_category"],
-            status_detail=row["status_detail"],
-            payment=payment,
-            diagnosis_codes=tuple(row["diagnosis_codes"]),
-            updated_at=row["updated_at"],
+            return page, select(func.count()).select_from(claims).where(*conditions)
+
+        values: dict[str, Any] = {
+            "tax_ids": tax_ids,
+            "claim_number": search.claim_number,
+            "statuses": statuses,
+            "received_from": search.received_from,
+            "received_to": search.received_to,
+            "limit": search.limit + 1,
+        }
+        if search.after is not None:
+            values["after_received_on"] = search.after.received_on
+            values["after_claim_number"] = search.after.claim_number
+        shape = (
+            ("search_claims", one_tax_id, by_number, by_status, one_status),
+            (received_from, received_to, after),
         )
+        rows, total = await self._page(shape, build, values, search.with_total, after)
+        decoding = self.reads.decoding
+        items = [claim_record(self.region, row, decoding) for row in rows[: search.limit]]
+        return Page(items=items, has_more=len(rows) > search.limit, total=total)
 
     # ----------------------------------------------------------------- members
 
     async def members_by_member_ids(self, member_ids: Sequence[str]) -> dict[str, MemberRecord]:
         """Members by their exact (canonical, upper-case) member id."""
-        rows = await self._all(select(members).where(members.c.member_id.in_(member_ids)))
-        return {
-            row["member_id"]: MemberRecord(
-                member_id=row["member_id"],
-                first_name=row["first_name"],
-                last_name=row["last_name"],
-                date_of_birth=row["date_of_birth"],
-                plan_type=_PLAN_TYPES[row["plan_type"]],
-                coverage_from=row["coverage_from"],
-                coverage_to=row["coverage_to"],
-            )
-            for row in rows
-        }
+        single, bound = keys(member_ids)
+
+        def build() -> Select[Any]:
+            return select(*MEMBER_COLUMNS).where(one_of(members.c.member_id, "member_ids", single))
+
+        rows = await self._rows(("members_by_member_ids", single), build, {"member_ids": bound})
+        decoding = self.reads.decoding
+        return {row[0]: member_record(row, decoding) for row in rows}
 
     # --------------------------------------------------------------- providers
 
     async def providers_by_pks(self, pks: Sequence[int]) -> dict[int, ProviderRecord]:
-        rows = await self._all(select(providers).where(providers.c.id.in_(pks)))
-        return {row["id"]: self._provider(row) for row in rows}
+        single, bound = keys(pks)
+
+        def build() -> Select[Any]:
+            return select(*PROVIDER_COLUMNS).where(one_of(providers.c.id, "pks", single))
+
+        rows = await self._rows(("providers_by_pks", single), build, {"pks": bound})
+        return {row[0]: provider_record(self.region, row) for row in rows}
 
     async def search_providers(self, search: ProviderSearch) -> Page[ProviderRecord]:
-        conditions: list[Any] = [providers.c.tax_id == search.tax_id]
         text = (search.text or "").strip()
-        if text:
-            by_name = func.lower(providers.c.name).contains(text.lower(), autoescape=True)
-            conditions.append(by_name | providers.c.npi.startswith(text, autoescape=True))
-        page_conditions = list(conditions)
-        if search.after is not None:
-            page_conditions.append(
-                tuple_(providers.c.name, providers.c.id) > tuple_(search.after.name, search.after.pk)
-            )
-        statement = (
-            select(providers)
-            .where(*page_conditions)
-            .order_by(providers.c.name, providers.c.id)
-            .limit(search.limit + 1)
-        )
-        total_query = select(func.count()).select_from(providers).where(*conditions)
-        rows, total = await self._page(statement, total_query, search.with_total, search.after is not None)
-        items = [self._provider(row) for row in rows[: search.limit]]
-        return Page(items=items, has_more=len(rows) > search.limit, total=total)
+        by_text = bool(text)
+        after = search.after is not None
 
-    def _provider(self, row: RowMapping) -> ProviderRecord:
-        return ProviderRecord(
-            region=self.region,
-            pk=row["id"],
-            npi=row["npi"],
-            name=row["name"],
-            specialty=row["specialty"],
-            tax_id=row["tax_id"],
-        )
+        def build() -> tuple[Select[Any], Select[Any]]:
+            tax_id = _param(providers.c.tax_id, "tax_id")
+            conditions: list[ColumnElement[bool]] = [providers.c.tax_id == tax_id]
+            if by_text:
+                # The patterns are escaped in Python (`_like_escaped`), as `autoescape=True` would.
+                name_text, npi_text = (
+                    _param(providers.c.name, "name_text"),
+                    _param(providers.c.npi, "npi_text"),
+                )
+                by_name = func.lower(providers.c.name).contains(name_text, escape="/")
+                by_npi = providers.c.npi.startswith(npi_text, escape="/")
+                conditions.append(by_name | by_npi)
+            page_conditions = list(conditions)
+            if after:
+                page_conditions.append(
+                    tuple_(providers.c.name, providers.c.id)
+                    > tuple_(_param(providers.c.name, "after_name"), _param(providers.c.id, "after_pk"))
+                )
+            page = (
+                select(*PROVIDER_COLUMNS)
+                .where(*page_conditions)
+                .order_by(providers.c.name, providers.c.id)
+                .limit(_LIMIT)
+            )
+            return page, select(func.count()).select_from(providers).where(*conditions)
+
+        values: dict[str, Any] = {
+            "tax_id": search.tax_id,
+            "name_text": _like_escaped(text.lower()),
+            "npi_text": _like_escaped(text),
+            "limit": search.limit + 1,
+        }
+        if search.after is not None:
+            values["after_name"] = search.after.name
+            values["after_pk"] = search.after.pk
+        shape = ("search_providers", by_text, after)
+        rows, total = await self._page(shape, build, values, search.with_total, after)
+        items = [provider_record(self.region, row) for row in rows[: search.limit]]
+        return Page(items=items, has_more=len(rows) > search.limit, total=total)
 
     # ---------------------------------------------------------------- messages
 
     async def messages_by_pks(self, pks: Sequence[int]) -> dict[int, MessageRecord]:
-        rows = await self._all(select(messages).where(messages.c.id.in_(pks)))
-        return {row["id"]: self._message(row) for row in rows}
+        single, bound = keys(pks)
+
+        def build() -> Select[Any]:
+            return select(*MESSAGE_COLUMNS).where(one_of(messages.c.id, "pks", single))
+
+        rows = await self._rows(("messages_by_pks", single), build, {"pks": bound})
+        decoding = self.reads.decoding
+        return {row[0]: message_record(self.region, row, decoding) for row in rows}
 
     async def search_messages(self, search: MessageSearch) -> Page[MessageRecord]:
         if not search.tax_ids:
             return Page(items=[], has_more=False, total=0 if search.with_total else None)
-        conditions: list[Any] = [messages.c.tax_id.in_(sorted(search.tax_ids))]
-        if search.claim_pk is not None:
-            conditions.append(messages.c.claim_id == search.claim_pk)
-        if search.owner_user_id is not None:
-            conditions.append(messages.c.owner_user_id == search.owner_user_id)
-        if search.folder is not None:
-            conditions.append(messages.c.folder == search.folder.value)
-        if search.unread_only:
-            conditions.append(messages.c.read_at.is_(None))
-        page_conditions = list(conditions)
-        if search.after is not None:
-            page_conditions.append(
-                tuple_(messages.c.sent_at, messages.c.id) < tuple_(search.after.sent_at, search.after.pk)
-            )
-        statement = (
-            select(messages)
-            .where(*page_conditions)
-            .order_by(messages.c.sent_at.desc(), messages.c.id.desc())
-            .limit(search.limit + 1)
-        )
-        total_query = select(func.count()).select_from(messages).where(*conditions)
-        rows, total = await self._page(statement, total_query, search.with_total, search.after is not None)
-        items = [self._message(row) for row in rows[: search.limit]]
-        return Page(items=items, has_more=len(rows) > search.limit, total=total)
+        one_tax_id, tax_ids = keys(sorted(search.tax_ids))
+        by_claim = search.claim_pk is not None
+        by_owner = search.owner_user_id is not None
+        by_folder = search.folder is not None
+        unread_only = search.unread_only
+        after = search.after is not None
 
-    def _message(self, row: RowMapping) -> MessageRecord:
-        return MessageRecord(
-            region=self.region,
-            pk=row["id"],
-            claim_pk=row["claim_id"],
-            tax_id=row["tax_id"],
-            owner_user_id=row["owner_user_id"],
-            kind=_MESSAGE_KINDS[row["kind"]],
-            folder=_MESSAGE_FOLDERS[row["folder"]],
-            subject=row["subject"],
-            body=row["body"],
-            subtopic=RfiSubtopic(row["subtopic"]) if row["subtopic"] else None,
-            crm_id=row["crm_id"],
-            on_behalf_of_provider_pk=row["on_behalf_of_provider_id"],
-            in_reply_to_pk=row["in_reply_to_id"],
-            sent_at=row["sent_at"],
-            read_at=row["read_at"],
-        )
+        def build() -> tuple[Select[Any], Select[Any]]:
+            conditions = [one_of(messages.c.tax_id, "tax_ids", one_tax_id)]
+            if by_claim:
+                conditions.append(messages.c.claim_id == _param(messages.c.claim_id, "claim_pk"))
+            if by_owner:
+                owner = _param(messages.c.owner_user_id, "owner_user_id")
+                conditions.append(messages.c.owner_user_id == owner)
+            if by_folder:
+                conditions.append(messages.c.folder == _param(messages.c.folder, "folder"))
+            if unread_only:
+                conditions.append(messages.c.read_at.is_(None))
+            page_conditions = list(conditions)
+            if after:
+                page_conditions.append(
+                    tuple_(messages.c.sent_at, messages.c.id)
+                    < tuple_(_param(messages.c.sent_at, "after_sent_at"), _param(messages.c.id, "after_pk"))
+                )
+            page = (
+                select(*MESSAGE_COLUMNS)
+                .where(*page_conditions)
+                .order_by(messages.c.sent_at.desc(), messages.c.id.desc())
+                .limit(_LIMIT)
+            )
+            return page, select(func.count()).select_from(messages).where(*conditions)
+
+        values: dict[str, Any] = {
+            "tax_ids": tax_ids,
+            "claim_pk": search.claim_pk,
+            "owner_user_id": search.owner_user_id,
+            "folder": None if search.folder is None else search.folder.value,
+            "limit": search.limit + 1,
+        }
+        if search.after is not None:
+            values["after_sent_at"] = search.after.sent_at
+            values["after_pk"] = search.after.pk
+        shape = ("search_messages", one_tax_id, by_claim, by_owner, by_folder, unread_only, after)
+        rows, total = await self._page(shape, build, values, search.with_total, after)
+        decoding = self.reads.decoding
+        items = [message_record(self.region, row, decoding) for row in rows[: search.limit]]
+        return Page(items=items, has_more=len(rows) > search.limit, total=total)
 
     # ------------------------------------------------------------- attachments
 
     async def attachments_by_message_pks(self, pks: Sequence[int]) -> dict[int, list[AttachmentRecord]]:
-        statement = (
-            select(*_ATTACHMENT_COLUMNS)
-            .join(messages, messages.c.id == attachments.c.message_id)
-            .where(attachments.c.message_id.in_(pks))
-            .order_by(attachments.c.id)
-        )
+        single, bound = keys(pks)
+
+        def build() -> Select[Any]:
+            return (
+                _attachments_select()
+                .where(one_of(attachments.c.message_id, "pks", single))
+                .order_by(attachments.c.id)
+            )
+
+        rows = await self._rows(("attachments_by_message_pks", single), build, {"pks": bound})
         found: dict[int, list[AttachmentRecord]] = {pk: [] for pk in pks}
-        for row in await self._all(statement):
-            found[row["message_id"]].append(self._attachment(row))
+        for row in rows:
+            found[row[1]].append(attachment_record(self.region, row))
         return found
 
     async def attachments_by_pks(self, pks: Sequence[int]) -> dict[int, AttachmentRecord]:
-        statement = (
-            select(*_ATTACHMENT_COLUMNS)
-            .join(messages, messages.c.id == attachments.c.message_id)
-            .where(attachments.c.id.in_(pks))
-        )
-        return {row["id"]: self._attachment(row) for row in await self._all(statement)}
+        single, bound = keys(pks)
+
+        def build() -> Select[Any]:
+            return _attachments_select().where(one_of(attachments.c.id, "pks", single))
+
+        rows = await self._rows(("attachments_by_pks", single), build, {"pks": bound})
+        return {row[0]: attachment_record(self.region, row) for row in rows}
 
     async def attachment_content(self, pk: int) -> bytes | None:
-        async with self.engine.connect() as connection:
-            statement = select(attachments.c.content).where(attachments.c.id == pk)
-            content = (await connection.execute(statement)).scalar_one_or_none()
-            return None if content is None else bytes(content)
+        def build() -> Select[Any]:
+            return select(attachments.c.content).where(attachments.c.id == _param(attachments.c.id, "pk"))
 
-    def _attachment(self, row: RowMapping) -> AttachmentRecord:
-        return AttachmentRecord(
-            region=self.region,
-            pk=row["id"],
-            message_pk=row["message_id"],
-            tax_id=row["tax_id"],
-            filename=row["filename"],
-            content_type=row["content_type"],
-            size_bytes=row["size_bytes"],
-            sha256=row["sha256"],
-        )
+        rows = await self._rows(("attachment_content",), build, {"pk": pk})
+        return bytes(rows[0][0]) if rows else None
 
     async def attachment_chunk(self, pk: int, offset: int, length: int) -> bytes | None:
         """`length` bytes of an attachment from `offset` (the download streams it a chunk at a time)."""
-        chunk = func.substr(attachments.c.content, offset + 1, length, type_=LargeBinary)
-        async with self.engine.connect() as connection:
-            content = (
-                await connection.execute(select(chunk).where(attachments.c.id == pk))
-            ).scalar_one_or_none()
-            return None if content is None else bytes(content)
+
+        def build() -> Select[Any]:
+            start, size = _bindparam("start", type_=Integer()), _bindparam("length", type_=Integer())
+            chunk = func.substr(attachments.c.content, start, size, type_=LargeBinary)
+            return select(chunk).where(attachments.c.id == _param(attachments.c.id, "pk"))
+
+        values = {"pk": pk, "start": offset + 1, "length": length}
+        rows = await self._rows(("attachment_chunk",), build, values)
+        return bytes(rows[0][0]) if rows else None
 
     # ------------------------------------------------------------- submissions
 
@@ -375,20 +403,29 @@ class RegionStore:
 
     async def submission_by_idempotency_key(self, owner_user_id: str, key: str) -> Submission | None:
         """An owner's earlier submission under an idempotency key, with its acknowledgement letter."""
-        first = (
-            select(messages.c.id)
-            .where(messages.c.owner_user_id == owner_user_id, messages.c.idempotency_key == key)
-            .scalar_subquery()
+
+        def build() -> Select[Any]:
+            owner = _param(messages.c.owner_user_id, "owner_user_id")
+            first = (
+                select(messages.c.id)
+                .where(
+                    messages.c.owner_user_id == owner,
+                    messages.c.idempotency_key == _param(messages.c.idempotency_key, "key"),
+                )
+                .scalar_subquery()
+            )
+            letter = and_(
+                messages.c.in_reply_to_id == first,
+                messages.c.kind == MessageKind.ACKNOWLEDGEMENT_LETTER.value,
+                messages.c.owner_user_id == owner,
+            )
+            return select(*MESSAGE_COLUMNS).where(or_(messages.c.id == first, letter)).order_by(messages.c.id)
+
+        rows = await self._rows(
+            ("submission_by_idempotency_key",), build, {"owner_user_id": owner_user_id, "key": key}
         )
-        letter = and_(
-            messages.c.in_reply_to_id == first,
-            messages.c.kind == MessageKind.ACKNOWLEDGEMENT_LETTER.value,
-            messages.c.owner_user_id == owner_user_id,
-        )
-        rows = await self._all(
-            select(messages).where(or_(messages.c.id == first, letter)).order_by(messages.c.id)
-        )
-        found = [self._message(row) for row in rows]
+        decoding = self.reads.decoding
+        found = [message_record(self.region, row, decoding) for row in rows]
         sent = [m for m in found if m.kind is not MessageKind.ACKNOWLEDGEMENT_LETTER]
         if not sent:
             return None
@@ -474,27 +511,53 @@ class RegionStore:
 
     # ----------------------------------------------------------------- helpers
 
-    async def _all(self, statement: Select[Any]) -> Sequence[RowMapping]:
-        async with self.engine.connect() as connection:
-            result = await connection.execute(statement)
-            rows: Sequence[RowMapping] = result.mappings().all()
-            return rows
+    async def _rows(
+        self, shape: Hashable, build: Callable[[], Select[Any]], values: dict[str, Any]
+    ) -> list[Row]:
+        return await self.reads.fetch(self.reads.statement(shape, build), values)
 
     async def _page(
-        self, statement: Select[Any], total_query: Select[Any], with_total: bool, has_cursor: bool
-    ) -> tuple[Sequence[RowMapping], int | None]:
-        """Rows of one page and, when asked, the count of the whole list in the same statement."""
+        self, shape: Hashable, build: PageQuery, values: dict[str, Any], with_total: bool, has_cursor: bool
+    ) -> tuple[list[Row], int | None]:
+        """Rows of one page and, when asked, the count of the whole list in the same statement (its last
+        column)."""
         if not with_total:
-            return await self._all(statement), None
-        page = statement.add_columns(total_query.scalar_subquery().label("_total"))
-        rows = await self._all(page)
+            return await self._rows((shape, "page"), lambda: build()[0], values), None
+        rows = await self._rows((shape, "page", "total"), lambda: _with_total(*build()), values)
         if rows:
-            return rows, int(rows[0]["_total"])
+            return rows, int(rows[0][-1])
         if not has_cursor:
             return rows, 0
         # A page past the end carries no row to hold the count: ask for it on its own.
-        async with self.engine.connect() as connection:
-            return rows, int((await connection.execute(total_query)).scalar_one())
+        [(total, *_)] = await self._rows((shape, "total"), lambda: build()[1], values)
+        return rows, int(total)
+
+
+# LIMIT as a parameter: a page's size does not make a statement of its own.
+_LIMIT: BindParameter[int] = _bindparam("limit", type_=Integer())
+
+
+def _param(column: ColumnElement[Any], name: str) -> BindParameter[Any]:
+    """A parameter compared with `column`, bound with its type (dates and timestamps as each store keeps
+    them)."""
+    return _bindparam(name, type_=column.type)
+
+
+def _claims_select() -> Select[Any]:
+    return select(*CLAIM_COLUMNS).join(members, members.c.id == claims.c.member_id)
+
+
+def _attachments_select() -> Select[Any]:
+    return select(*ATTACHMENT_COLUMNS).join(messages, messages.c.id == attachments.c.message_id)
+
+
+def _with_total(page: Select[Any], total: Select[Any]) -> Select[Any]:
+    return page.add_columns(total.scalar_subquery().label("_total"))
+
+
+def _like_escaped(text: str) -> str:
+    """`text` matched literally by LIKE ... ESCAPE '/', as SQLAlchemy's `autoescape=True` escapes it."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 class _DisputeAlreadyOpenError(Exception):

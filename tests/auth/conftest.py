@@ -25,6 +25,7 @@ from gateway.auth.authenticate import Authenticator
 from gateway.auth.passwords import hash_password
 from gateway.auth.routes import REFRESH_COOKIE, auth_routes
 from gateway.cache import Cache, RedisCache
+from gateway.directory.generation import directory_changed
 from gateway.directory.tables import associations, entities, users
 from gateway.errors import Unauthenticated
 from gateway.migrations import DIRECTORY_SCRIPTS, upgrade
@@ -155,8 +156,10 @@ class Gateway:
         return value
 
     async def execute(self, statement: Any) -> None:
+        """A directory change made by hand, announced as gateway/directory/generation.py asks."""
         async with self.runtime.directory.engine.begin() as connection:
             await connection.execute(statement)
+        await directory_changed(self.runtime.cache)
 
     async def set_user_status(self, user_id: str, status: str) -> None:
         await self.execute(update(users).where(users.c.user_id == user_id).values(status=status))
