@@ -36,7 +36,12 @@ PYTHON = sys.executable
 PASSWORD = "Affiliate-Demo-2026!"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
+# The issue's large shape: 100 items with nested objects, ~800 fields (~12 KB): what a claims list shows.
 LARGE_PAGE = """query LargePage { claims(search: {}, first: 100) { totalCount pageInfo { hasNextPage endCursor }
+  edges { node { claimNumber status billedAmount receivedOn billingProvider { name } entity { name }
+    member { lastName } payment { amount } } } } }"""
+# Every field of the claim, its provider, entity, member and payment (~2,700 fields, ~65 KB): a partner's sync.
+FULL_PAGE = """query FullPage { claims(search: {}, first: 100) { totalCount pageInfo { hasNextPage endCursor }
   edges { cursor node { id claimNumber status statusCategory billedAmount allowedAmount paidAmount receivedOn
     region { code } entity { taxId name } billingProvider { npi name specialty }
     member { memberId firstName lastName dateOfBirth planType } payment { vendor method reference amount paidOn } } } } }"""
@@ -54,6 +59,7 @@ SMALL_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 
 SLOW_REGION, SLOW_MS = "NCAL", 50
 LARGE = "large: 100 claims, 2 regions"
+FULL = "large, every field: 100 claims"
 MIX = "mix, 10% mutations"
 
 
@@ -305,10 +311,11 @@ def scenarios(base_url: str) -> dict[str, list[Request]]:
         f"{base_url}/graphql", json={"query": SMALL}, headers={"authorization": f"Bearer {dana}"}
     ).json()
     claim_id = page["data"]["claims"]["edges"][0]["node"]["id"]
-    reads = [_graphql(LARGE_PAGE, dana)] * 4 + [_graphql(SMALL, dana)] * 3 + [_graphql(IN_BASKET, dana)] * 2
+    reads = [_graphql(FULL_PAGE, dana)] * 4 + [_graphql(SMALL, dana)] * 3 + [_graphql(IN_BASKET, dana)] * 2
     return {
         "small: claim by number": [_graphql(SMALL, dana)],
         LARGE: [_graphql(LARGE_PAGE, dana)],
+        FULL: [_graphql(FULL_PAGE, dana)],
         "in-basket page": [_graphql(IN_BASKET, dana)],
         "provider picker search": [_graphql(PICKER, omar)],
         "guest look-up": [_graphql(GUEST, None)],

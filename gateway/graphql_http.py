@@ -119,9 +119,12 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         operation_type = str(getattr(request.state, "operation_type", "unknown"))
         outcome = str(getattr(request.state, "outcome", "ok"))
         metrics = self.runtime.metrics
-        metrics.graphql_requests.labels(operation_type, outcome).inc()
-        metrics.graphql_duration.labels(operation_type).observe(time.perf_counter() - started)
+        metrics.labelled(metrics.graphql_requests, operation_type, outcome).inc()
+        metrics.labelled(metrics.graphql_duration, operation_type).observe(time.perf_counter() - started)
         await response(scope, receive, send)
+        # The context refers to the request, whose state refers to the context: unlinked, the request's
+        # loaders and records are freed once it is answered, not left to the cycle collector.
+        scope.get("state", {}).pop("graphql_context", None)
 
     async def _answer(self, request: Request) -> Response:
         if wants_ide(request) and self.graphql_ide:

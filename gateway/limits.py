@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -29,6 +30,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from gateway.documents import PerDocument
 from gateway.errors import QueryTooComplex
 
 
@@ -146,7 +148,59 @@ def measure(
     variables: Mapping[str, Any],
     limits: QueryLimits,
 ) -> Measures:
-    """Depth, aliases, root fields, directives and cost of one operation with its variables."""
+    """Depth, aliases, root fields, directives and cost of one operation with its variables (measured once
+    per operation and values of the variables that size its lists; the result is shared, not to be
+    changed)."""
+    names = _SIZING_VARIABLES.get(operation, None, lambda: _sizing_variables(operation, fragments))
+    sizes = tuple(_size_of(variables.get(name)) for name in names)
+    return _MEASURED.get(
+        operation, (schema, limits, sizes), lambda: _measure(schema, operation, fragments, variables, limits)
+    )
+
+
+# Operations are keyed by identity (gateway/documents.py); fragments come with their operation's document.
+_SIZING_VARIABLES: PerDocument[tuple[str, ...]] = PerDocument()
+_MEASURED: PerDocument[Measures] = PerDocument()
+
+
+def _sizing_variables(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> tuple[str, ...]:
+    """The variables a measure can read: those given as a `first` or `ids` argument anywhere."""
+    names: set[str] = set()
+
+    def collect(selection_set: SelectionSetNode | None) -> None:
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                for argument in selection.arguments or ():
+                    if argument.name.value in {"first", "ids"} and isinstance(argument.value, VariableNode):
+                        names.add(argument.value.name.value)
+                collect(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                collect(selection.selection_set)
+
+    collect(operation.selection_set)
+    for fragment in fragments.values():
+        collect(fragment.selection_set)
+    return tuple(sorted(names))
+
+
+def _size_of(value: Any) -> tuple[str, int] | None:
+    """All a measure reads of a sizing variable: an int's value, a list's length (`_Walker._size`)."""
+    if isinstance(value, int):
+        return ("int", value)
+    if isinstance(value, list):
+        return ("list", len(value))
+    return None
+
+
+def _measure(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    limits: QueryLimits,
+) -> Measures:
     walker = _Walker(schema, fragments, variables, limits)
     root = schema.get_root_type(operation.operation)
     if root is None:
@@ -212,32 +266,42 @@ def limits_extension(limits: QueryLimits) -> type[SchemaExtension]:
         def on_validate(self) -> Iterator[None]:
             yield
             context = self.execution_context
-            if context.pre_execution_errors or context.graphql_document is None:
-                return
             document = context.graphql_document
-            fragments = {
-                definition.name.value: definition
-                for definition in document.definitions
-                if isinstance(definition, FragmentDefinitionNode)
-            }
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            chosen = [
-                operation
-                for operation in operations
-                if context.operation_name is None
-                or (operation.name is not None and operation.name.value == context.operation_name)
-            ]
-            if len(chosen) != 1:
+            if context.pre_execution_errors or document is None:
+                return
+            name = context.operation_name
+            chosen = _OPERATIONS.get(document, name, lambda: _chosen_operation(document, name))
+            if chosen is None:
                 return  # no single operation: execution reports it
+            operation, fragments = chosen
             enforce(
-                measure(
-                    self.execution_context.schema._schema,
-                    chosen[0],
-                    fragments,
-                    context.variables or {},
-                    limits,
-                ),
-                limits,
+                measure(context.schema._schema, operation, fragments, context.variables or {}, limits), limits
             )
 
     return QueryLimitsExtension
+
+
+# Per document and operation name: the operation chosen and the document's fragments.
+_OPERATIONS: PerDocument[tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]] | None] = (
+    PerDocument()
+)
+
+
+def _chosen_operation(
+    document: DocumentNode, operation_name: str | None
+) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]] | None:
+    """The operation a request names (or the only one) with the document's fragments; None if not one."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [
+        operation
+        for operation in operations
+        if operation_name is None or (operation.name is not None and operation.name.value == operation_name)
+    ]
+    if len(chosen) != 1:
+        return None
+    return chosen[0], fragments

@@ -139,7 +139,8 @@ class _Loader(DataLoader[K, V]):
         self.scope = scope
 
     async def batch_load_fn(self, keys: list[K]) -> list[V]:
-        self.scope.metrics.dataloader_batch_size.labels(self.name).observe(len(keys))
+        metrics = self.scope.metrics
+        metrics.labelled(metrics.dataloader_batch_size, self.name).observe(len(keys))
         return await self.fetch(keys)
 
     async def fetch(self, keys: list[K]) -> list[V]:
@@ -147,10 +148,11 @@ class _Loader(DataLoader[K, V]):
 
     def _count_shared(self, hits: int, misses: int) -> None:
         """Look-ups of SharedRecords, in `cache_requests_total{cache="records"}`."""
+        metrics = self.scope.metrics
         if hits:
-            self.scope.metrics.cache_requests.labels("records", "hit").inc(hits)
+            metrics.labelled(metrics.cache_requests, "records", "hit").inc(hits)
         if misses:
-            self.scope.metrics.cache_requests.labels("records", "miss").inc(misses)
+            metrics.labelled(metrics.cache_requests, "records", "miss").inc(misses)
 
 
 def _as_is(record: V) -> V:

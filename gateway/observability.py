@@ -6,11 +6,15 @@ import logging
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import orjson
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.metrics import MetricWrapperBase
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+M = TypeVar("M", bound=MetricWrapperBase)
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -70,6 +74,16 @@ class Metrics:
             "Statements sent to the national directory",
             registry=self.registry,
         )
+        self._children: dict[tuple[MetricWrapperBase, tuple[str, ...]], Any] = {}
+
+    def labelled(self, metric: M, *values: str) -> M:
+        """`metric.labels(*values)`, looked up once per set of values: `labels` takes a lock and builds
+        its key on every call, on the path of every request."""
+        key = (metric, values)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*values)
+        return child
 
 
 class JsonLogFormatter(logging.Formatter):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from enum import Enum
@@ -20,6 +21,7 @@ from gateway.errors import DocumentNotTrusted, PersistedQueryNotFound, Persisted
 logger = logging.getLogger("gateway.persisted")
 
 APQ_TTL_SECONDS = 24 * 60 * 60
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 class TrustMode(Enum):
@@ -71,7 +73,7 @@ def _requested_hash(extensions: dict[str, Any] | None) -> str | None:
     if not isinstance(persisted, dict) or persisted.get("version") != 1:
         raise PersistedQueryRefused("`extensions.persistedQuery` must be {version: 1, sha256Hash}.")
     digest = persisted.get("sha256Hash")
-    if not isinstance(digest, str) or len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+    if not isinstance(digest, str) or _SHA256_HEX.fullmatch(digest) is None:
         raise PersistedQueryRefused("`sha256Hash` must be 64 lower-case hexadecimal digits.")
     return digest
 

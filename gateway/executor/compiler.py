@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import keyword
 from collections.abc import Callable, Mapping
+from datetime import date, datetime, time
 from enum import Enum
 from itertools import count
+from operator import methodcaller
 from typing import Any
 
 from graphql import (
@@ -37,10 +39,10 @@ from graphql import (
 )
 from graphql.execution import ExecutionResult, Executor
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet, collect_fields
-from graphql.pyutils import Path, Undefined
-from graphql.type import is_abstract_type, is_leaf_type, is_list_type, is_non_null_type, is_object_type
+from graphql.pyutils import Undefined
+from graphql.type import is_leaf_type, is_list_type, is_non_null_type, is_object_type
 
-from gateway.executor.runtime import PENDING, FieldPlan, Run
+from gateway.executor.runtime import PENDING, FieldPlan, ItemSite, Run
 from gateway.schema.prefetch import MISSING, PREFETCHED
 
 # graphql-core keeps the schema's strawberry definitions under this key of `extensions`.
@@ -100,7 +102,6 @@ class _Compiler:
         # Selections already compiled, by type and (graphql-core's memoized) grouped field set.
         self.objects: dict[tuple[str, int], str] = {}
         self.namespace: dict[str, Any] = {
-            "Path": Path,
             "PENDING": PENDING,
             "MISSING": MISSING,
             "Undefined": Undefined,
@@ -142,7 +143,8 @@ class _Compiler:
         return collected.grouped_field_set
 
     def _object(self, object_type: GraphQLObjectType, fields: GroupedFieldSet, *, root: bool = False) -> str:
-        """A function completing an object of `object_type` with the fields of one selection."""
+        """A function `o(src, pos, st)` completing an object of `object_type` with the fields of one
+        selection, at the position `pos` (None for the root object)."""
         known = self.objects.get((object_type.name, id(fields)))
         if known is not None:
             return known
@@ -151,14 +153,7 @@ class _Compiler:
         body: list[str] = []
         for key, details in fields.items():
             body.extend(self._field(object_type, key, details))
-        header = (
-            [f"def {name}(src, st):", "    slot = None", "    path = None"]
-            if root
-            else [
-                f"def {name}(src, slot, st):",
-                "    path = slot[4]",
-            ]
-        )
+        header = [f"def {name}(src, st):", "    pos = None"] if root else [f"def {name}(src, pos, st):"]
         self.code.extend([*header, "    r = {}", *body, "    return r", ""])
         return name
 
@@ -181,18 +176,20 @@ class _Compiler:
         attribute = _attribute(strawberry_field, definition.resolve)
         prefetched = _prefetched(strawberry_field)
         k = repr(key)
-        slot = f"(r, {k}, {plan.non_null}, {field}, Path(path, {k}, {parent.name!r}), slot)"
-        lines: list[str]
+        failed = [
+            "    except Exception as e:",
+            f"        r[{k}] = st.fail(e, {field}, pos, {k})",
+        ]
         if attribute is not None:
             lines = ["    try:", f"        v = {_read('src', attribute)}"]
-            lines += [f"        {line}" for line in self._store(definition.type, k, complete, slot)]
-            lines += ["    except Exception as e:", f"        r[{k}] = st.fail(e, {field}, path)"]
-            return lines
+            lines += [f"        {line}" for line in self._store(definition.type, plan, k, complete, field)]
+            return lines + failed
+        # A resolver is given its path, so the field's position holds it from the start.
         resolved = [
-            f"fp = Path(path, {k}, {parent.name!r})",
-            f"fs = (r, {k}, {plan.non_null}, {field}, fp, slot)",
+            f"fp = st.field_path({field}, pos)",
             f"v = st.resolve({field}, src, fp)",
-            f"r[{k}] = st.hole(v, fs, {complete}) if st.is_awaitable(v) else {complete}(v, fs, st)",
+            f"if st.is_awaitable(v): r[{k}] = st.hole(v, [r, {k}, {field}, pos, fp], {complete})",
+            f"else: r[{k}] = {complete}(v, [r, {k}, {field}, pos, fp], st)",
         ]
         if prefetched is not None:
             # Batch at the parent: the list resolver left the value in an attribute; the field's resolver
@@ -200,98 +197,109 @@ class _Compiler:
             lines = ["    try:", f"        v = {_read('src', prefetched)}", "        if v is MISSING:"]
             lines += [f"            {line}" for line in resolved]
             lines += ["        else:"]
-            lines += [f"            {line}" for line in self._store(definition.type, k, complete, slot)]
-            lines += ["    except Exception as e:", f"        r[{k}] = st.fail(e, {field}, path)"]
-            return lines
-        lines = [f"    {line}" for line in resolved[:2]]
-        lines += ["    try:", *(f"        {line}" for line in resolved[2:])]
+            lines += [
+                f"            {line}" for line in self._store(definition.type, plan, k, complete, field)
+            ]
+            return lines + failed
+        lines = [f"    {resolved[0]}", "    try:", *(f"        {line}" for line in resolved[1:])]
         lines += [
             "    except Exception as e:",
             f"        r[{k}] = st.handle(e, {plan.non_null}, {field}.nodes, fp)",
         ]
         return lines
 
-    def _store(self, type_: GraphQLOutputType, k: str, complete: str, slot: str) -> list[str]:
-        """Code storing the completion of `v` at `r[k]`, with null and the common leaf values inline (the
-        slot, a response path among them, is built only for the rest)."""
-        lines: list[str] = []
-        otherwise = ""
-        named = _named_nullable(type_)
-        leaf = self._leaf(named) if is_leaf_type(named) else None
-        if leaf is not None:
-            check, value = leaf
-            lines.append(f"if {check}: r[{k}] = {value}")
-            otherwise = "el"
+    def _store(
+        self, type_: GraphQLOutputType, plan: FieldPlan, k: str, complete: str, field: str
+    ) -> list[str]:
+        """Code storing the completion of `v` at `r[k]`: a common leaf value, an object of the expected
+        class, or null inline; the rest through the field's completion (`complete`)."""
+        position = f"[r, {k}, {field}, pos, None]"
+        checks = self._checks(_named_nullable(type_), plan, "v", position)
         if not is_non_null_type(type_):
-            lines.append(f"{otherwise}if v is None: r[{k}] = None")
-            otherwise = "el"
-        completion = f"r[{k}] = {complete}(v, {slot}, st)"
-        lines.append(f"else: {completion}" if otherwise else completion)
+            checks.append(("v is None", "None"))
+        lines = [
+            f"{'if' if index == 0 else 'elif'} {check}: r[{k}] = {value}"
+            for index, (check, value) in enumerate(checks)
+        ]
+        completion = f"r[{k}] = {complete}(v, {position}, st)"
+        lines.append(f"else: {completion}" if lines else completion)
         return lines
+
+    def _checks(
+        self, named: GraphQLOutputType, plan: FieldPlan, v: str, position: str
+    ) -> list[tuple[str, str]]:
+        """For a value `v` of a (nullable) leaf or object type, a check under which its completion is a
+        simple expression, and that expression: none for other types, or when there is no such check."""
+        if is_leaf_type(named):
+            leaf = self._leaf(named, v)
+            return [] if leaf is None else [leaf]
+        if is_object_type(named):
+            assert isinstance(named, GraphQLObjectType)
+            origin = _origin(named)
+            if origin is not None:
+                function = self._object(named, self._subfields(named, plan.details))
+                check = f"{v}.__class__ is {self._constant('C', origin)}"
+                return [(check, f"{function}({v}, {position}, st)")]
+        return []
 
     # ------------------------------------------------------------- completion
 
     def _completion(self, type_: GraphQLOutputType, plan: FieldPlan, field: str) -> str:
-        """A function `c(v, fs, st)` completing a value of `type_` at the slot `fs`."""
+        """A function `c(v, pos, st)` completing a value of `type_` at the position `pos`."""
         name = f"c{next(self.names)}"
         type_name = self._constant("T", type_)
         non_null = is_non_null_type(type_)
         inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
-        lines = [f"def {name}(v, fs, st):"]
+        lines = [f"def {name}(v, pos, st):"]
         if not non_null:
             lines.append("    if v is None: return None")
         lines += [f"    {line}" for line in self._fast(inner, plan, field)]
-        lines += [f"    return st.slow({type_name}, v, fs)", ""]
+        lines += [f"    return st.slow({type_name}, v, pos)", ""]
         # Nested completions (list items, objects) are emitted first, so `code` stays in definition order.
         self.code.extend(lines)
         return name
 
     def _fast(self, inner: GraphQLOutputType, plan: FieldPlan, field: str) -> list[str]:
-        """Code returning the completion of `v` (not null) when its shape is the common one."""
-        if is_leaf_type(inner):
-            return self._fast_leaf(inner)
-        if is_object_type(inner):
-            assert isinstance(inner, GraphQLObjectType)
-            origin = _origin(inner)
-            if origin is None:
-                return []
-            function = self._object(inner, self._subfields(inner, plan.details))
-            return [f"if v.__class__ is {self._constant('C', origin)}: return {function}(v, fs, st)"]
+        """Code returning the completion of `v` (not null) when its shape is the common one (an abstract
+        type's runtime type is graphql-core's to find)."""
         if is_list_type(inner):
             assert isinstance(inner, GraphQLList)
             return self._fast_list(inner.of_type, plan, field)
-        if is_abstract_type(inner):
-            return []  # the runtime type is graphql-core's to find
-        return []
+        return [f"if {check}: return {value}" for check, value in self._checks(inner, plan, "v", "pos")]
 
-    def _fast_leaf(self, leaf: GraphQLOutputType) -> list[str]:
-        found = self._leaf(leaf)
-        if found is None:
-            return []
-        check, value = found
-        return [f"if {check}: return {value}"]
-
-    def _leaf(self, leaf: GraphQLOutputType) -> tuple[str, str] | None:
+    def _leaf(self, leaf: GraphQLOutputType, v: str) -> tuple[str, str] | None:
         """A check on `v` under which its completion is a simple expression, and that expression: the value
         itself for strings, booleans and 32-bit ints; the member's name for an enum member (asked of the
-        type once, as strawberry's own coercion scans the values); the type's coercion for a custom
-        scalar's usual classes, when it gives a value (graphql-core raises for nothing else)."""
+        type once, as strawberry's own coercion scans the values); for a custom scalar's usual classes,
+        the type's coercion, inline when it is one that always gives a string (graphql-core raises for
+        None and Undefined, so a coercion that may give them is checked)."""
         trivial = _trivial_check(leaf)
         if trivial is not None:
-            return trivial.format(v="v"), "v"
+            return trivial.format(v=v), v
         if isinstance(leaf, GraphQLEnumType):
             wrapped = self._leaf_classes(leaf)
             if len(wrapped) != 1 or not issubclass(wrapped[0], Enum):
                 return None
             names = {member: leaf.coerce_output_value(member) for member in wrapped[0]}
-            return f"v.__class__ is {self._constant('E', wrapped[0])}", f"{self._constant('N', names)}[v]"
+            check = f"{v}.__class__ is {self._constant('E', wrapped[0])}"
+            if all(name == member.name for member, name in names.items()):
+                return check, f"{v}._name_"  # an attribute read; `names[v]` would hash the member in Python
+            return check, f"{self._constant('N', names)}[{v}]"
         classes = self._leaf_classes(leaf)
         if not classes:
             return None
         assert isinstance(leaf, GraphQLScalarType)
-        coerce = self._constant("S", leaf.coerce_output_value)
-        known = self._constant("K", frozenset(classes))
-        return f"v.__class__ in {known} and (s := {coerce}(v)) is not None and s is not Undefined", "s"
+        coerce = leaf.coerce_output_value
+        check = (
+            f"{v}.__class__ is {self._constant('C', classes[0])}"
+            if len(classes) == 1
+            else f"{v}.__class__ in {self._constant('K', frozenset(classes))}"
+        )
+        inline = _inline_coercion(coerce, classes)
+        if inline is not None:
+            return check, inline.format(v=v)
+        coerced = f"(s := {self._constant('S', coerce)}({v})) is not None and s is not Undefined"
+        return f"{check} and {coerced}", "s"
 
     def _leaf_classes(self, leaf: GraphQLOutputType) -> tuple[type, ...]:
         definition = (getattr(leaf, "extensions", None) or {}).get(_DEFINITION)
@@ -302,37 +310,27 @@ class _Compiler:
 
     def _fast_list(self, item_type: GraphQLOutputType, plan: FieldPlan, field: str) -> list[str]:
         item_non_null = is_non_null_type(item_type)
-        item_inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        item_inner = _named_nullable(item_type)
         item_complete = self._completion(item_type, plan, field)
-        item_slot = f"(lst, i, {item_non_null}, {field}, ip, fs)"
-        body: list[str] = []
-        trivial = _trivial_check(item_inner) if is_leaf_type(item_inner) else None
-        if trivial is not None:
-            body.append(f"if {trivial.format(v='x')}:")
-            body.append("    lst.append(x)")
-            body.append("    continue")
+        site = self._constant("I", ItemSite(plan, item_non_null))
+        position = f"[lst, i, {site}, pos, None]"
+        checks = self._checks(item_inner, plan, "x", position)
         if not item_non_null:
-            body += ["if x is None:", "    lst.append(None)", "    continue"]
-        body.append("ip = Path(fp, i, None)")
-        body.append("try:")
-        origin = _origin(item_inner) if is_object_type(item_inner) else None
-        if origin is not None:
-            assert isinstance(item_inner, GraphQLObjectType)
-            function = self._object(item_inner, self._subfields(item_inner, plan.details))
-            body.append(f"    if x.__class__ is {self._constant('C', origin)}:")
-            body.append(f"        lst.append({function}(x, {item_slot}, st))")
-            body.append("    else:")
-            body.append(f"        lst.append({item_complete}(x, {item_slot}, st))")
-        else:
-            body.append(f"    lst.append({item_complete}(x, {item_slot}, st))")
-        body.append("except Exception as e:")
-        body.append(f"    lst.append(st.handle(e, {item_non_null}, {field}.nodes, ip))")
+            checks.append(("x is None", "None"))
+        body = [
+            f"{'if' if index == 0 else 'elif'} {check}: lst.append({value})"
+            for index, (check, value) in enumerate(checks)
+        ]
+        completion = f"lst.append({item_complete}(x, {position}, st))"
+        body.append(f"else: {completion}" if body else completion)
         return [
             "if v.__class__ is list:",
-            "    fp = fs[4]",
             "    lst = []",
             "    for i, x in enumerate(v):",
-            *(f"        {line}" for line in body),
+            "        try:",
+            *(f"            {line}" for line in body),
+            "        except Exception as e:",
+            f"            lst.append(st.fail(e, {site}, pos, i))",
             "    return lst",
         ]
 
@@ -352,6 +350,21 @@ def _trivial_check(type_: GraphQLOutputType) -> str | None:
         return "{v}.__class__ is bool"
     if type_ is GraphQLInt:
         return "({v}.__class__ is int and " + f"{_INT_MIN} <= " + "{v} <= " + f"{_INT_MAX})"
+    return None
+
+
+def _inline_coercion(coerce: Any, classes: tuple[type, ...]) -> str | None:
+    """An expression (of `{v}`) doing what `coerce` does to values of exactly these classes, when it always
+    gives a string: `str` (strawberry's Decimal), or `isoformat` of the standard date and time classes
+    (its Date, DateTime and Time)."""
+    if coerce is str:
+        return "str({v})"
+    if (
+        isinstance(coerce, methodcaller)
+        and coerce.__reduce__() == (methodcaller, ("isoformat",))
+        and all(cls in (date, datetime, time) for cls in classes)
+    ):
+        return "{v}.isoformat()"
     return None
 
 

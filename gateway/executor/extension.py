@@ -4,7 +4,9 @@ graphql-core would run it (strawberry runs graphql-core only when no extension h
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
+from graphql.execution import Executor
 from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
 from strawberry.schema import Schema
@@ -78,10 +80,21 @@ class CompiledExecution(SchemaExtension):
             )
             # A request graphql-core refuses (bad variables, no such operation) is its to answer.
             if not isinstance(executor, list):
-                plan = cache.plan(context.query, document, executor)
-                if plan is not None:
-                    context.result = await plan.run(executor)
+                try:
+                    plan = cache.plan(context.query, document, executor)
+                    if plan is not None:
+                        context.result = await plan.run(executor)
+                finally:
+                    _unlink(executor)
         yield
+
+
+def _unlink(executor: Executor[Any]) -> None:
+    """graphql-core's executor refers to itself (its resolve-info helpers are its own bound methods), and
+    through the context to everything the request loaded: unlinked once done with, all of that is freed
+    at once instead of waiting for the cycle collector (on a 100-claim page, some 850 objects a request,
+    the records among them)."""
+    del executor.async_helpers
 
 
 def _is_query(context: ExecutionContext) -> bool:

@@ -5,12 +5,15 @@ value to graphql-core's own `complete_value` on the same `Executor`, and every e
 `handle`, which is graphql-core's `handle_field_error`: so the rare paths are graphql-core's by
 construction, and the common ones must agree with them (tests/test_executor_differential.py).
 
-A position in the response is a slot: `(container, key, non_null, field, path, parent_slot)`, the
-dict or list that holds a value, the key or index it is held under, whether that position is non-null,
-the field it belongs to (for the error's locations), its response path, and the slot of the object
-around it. A value a resolver hands back as an awaitable leaves a hole at its slot; holes are awaited
-together, level by level, so that every loader call of a level lands in one batch, and a non-null
-error found in a hole nulls the nearest nullable slot above it, as graphql-core's propagation would.
+A position in the response is a list `[container, key, site, parent, path]`: the dict or list that
+holds a value and the key or index it is held under; the site, a field (`FieldPlan`) or the items of a
+list field (`ItemSite`), which says whether the position is non-null and which field it belongs to; the
+position of the object or list around it; and its response path. Positions cost one small list: the
+path is worked out only when something needs it (a resolver, an error, graphql-core's completion) and
+kept in the position then, so a page of objects builds no `Path` at all when nothing goes wrong. A value
+a resolver hands back as an awaitable leaves a hole at its position; holes are awaited together, level
+by level, so that every loader call of a level lands in one batch, and a non-null error found in a hole
+nulls the nearest nullable position above it, as graphql-core's propagation would.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from graphql.language import FieldNode
 from graphql.pyutils import Path
 from graphql.type import GraphQLField, GraphQLObjectType
 
-Slot: TypeAlias = tuple[Any, Any, bool, "FieldPlan", Path, Any]
-Completion: TypeAlias = Callable[[Any, Slot, "Run"], Any]
+# [container, key, site, parent position, path or None]; see the module's docstring.
+Position: TypeAlias = list[Any]
+Completion: TypeAlias = Callable[[Any, Position, "Run"], Any]
 
 
 class _Pending:
@@ -44,11 +48,13 @@ PENDING = _Pending()
 
 
 class FieldPlan:
-    """One response key of one selection: the field, its nodes and how to get its value."""
+    """One response key of one selection: the field, its nodes and how to get its value. It is also the
+    site of the field's positions (`field` is itself; `typename`, its parent type, names them in paths)."""
 
     __slots__ = (
         "definition",
         "details",
+        "field",
         "fragment_variable_values",
         "has_arguments",
         "index",
@@ -56,10 +62,10 @@ class FieldPlan:
         "node",
         "nodes",
         "non_null",
-        "parent_name",
         "parent_type",
         "resolve",
         "return_type",
+        "typename",
     )
 
     def __init__(
@@ -74,7 +80,8 @@ class FieldPlan:
         self.index = index
         self.key = key
         self.parent_type = parent_type
-        self.parent_name = parent_type.name
+        self.typename: str | None = parent_type.name
+        self.field = self
         self.definition = definition
         self.return_type: GraphQLOutputType = definition.type
         self.details = details
@@ -86,6 +93,17 @@ class FieldPlan:
         self.non_null = non_null
 
 
+class ItemSite:
+    """The site of the items of a list field (of one list level): keyed by index, under no type name."""
+
+    __slots__ = ("field", "non_null", "typename")
+
+    def __init__(self, field: FieldPlan, non_null: bool) -> None:
+        self.field = field
+        self.non_null = non_null
+        self.typename: str | None = None
+
+
 class Run:
     """The state of one execution of a plan over graphql-core's `Executor` for the same request."""
 
@@ -95,9 +113,24 @@ class Run:
         self.executor = executor
         self.collected = executor.collected_errors
         self.is_awaitable = executor.is_awaitable
-        self.holes: list[tuple[Awaitable[Any], Slot, Completion | None]] = []
+        self.holes: list[tuple[Awaitable[Any], Position, Completion | None]] = []
         self._arguments: dict[int, dict[str, Any] | Exception] = {}
         self.data: dict[str, Any] | None = None
+
+    # ----------------------------------------------------------------- paths
+
+    def path(self, position: Position | None) -> Path | None:
+        """The response path of a position (None above the root fields), kept once worked out."""
+        if position is None:
+            return None
+        path: Path | None = position[4]
+        if path is None:
+            path = position[4] = Path(self.path(position[3]), position[1], position[2].typename)
+        return path
+
+    def field_path(self, field: FieldPlan, parent: Position | None) -> Path:
+        """The path of `field` of the object at `parent` (None: a root field)."""
+        return Path(self.path(parent), field.key, field.typename)
 
     # --------------------------------------------------------------- resolving
 
@@ -126,23 +159,24 @@ class Run:
         arguments = self.arguments(field) if field.has_arguments else {}
         return field.resolve(source, info, **arguments)  # type: ignore[misc]
 
-    def hole(self, awaitable: Awaitable[Any], slot: Slot, completion: Completion | None) -> _Pending:
+    def hole(self, awaitable: Awaitable[Any], position: Position, completion: Completion | None) -> _Pending:
         """Leave a position to be filled once `awaitable` is done, with its value completed."""
-        self.holes.append((awaitable, slot, completion))
+        self.holes.append((awaitable, position, completion))
         return PENDING
 
-    def slow(self, return_type: GraphQLOutputType, value: Any, slot: Slot) -> Any:
+    def slow(self, return_type: GraphQLOutputType, value: Any, position: Position) -> Any:
         """Complete a value the generated code has no fast path for: graphql-core's own completion."""
-        field = slot[3]
-        path = slot[4]
+        field: FieldPlan = position[2].field
+        path = self.path(position)
+        assert path is not None
         executor = self.executor
         info = executor.build_resolve_info(field.definition, field.nodes, field.parent_type, path)
         if self.is_awaitable(value):
             awaited = executor.complete_awaitable_value(return_type, field.details, info, path, value, None)
-            return self.hole(awaited, slot, None)
+            return self.hole(awaited, position, None)
         completed = executor.complete_value(return_type, field.details, info, path, value, None)
         if self.is_awaitable(completed):
-            return self.hole(completed, slot, None)
+            return self.hole(completed, position, None)
         return completed
 
     # ------------------------------------------------------------------ errors
@@ -155,20 +189,24 @@ class Run:
             raise located
         self.collected.add(located, path)
 
-    def fail(self, error: Exception, field: FieldPlan, parent_path: Path | None) -> None:
-        """An error of a field of the object at `parent_path`."""
-        self.handle(error, field.non_null, field.nodes, Path(parent_path, field.key, field.parent_name))
+    def fail(self, error: Exception, site: FieldPlan | ItemSite, parent: Position | None, key: Any) -> None:
+        """An error of the value at `key` (a field's response key, or a list index) of `site`, in the
+        object or list at `parent`."""
+        path = Path(self.path(parent), key, site.typename)
+        self.handle(error, site.non_null, site.field.nodes, path)
 
-    def fail_at(self, error: Exception, slot: Slot | None) -> None:
-        """An error found in a hole: null the nearest nullable position at or above `slot`."""
-        while slot is not None:
-            container, key, non_null, field, path, parent = slot
-            located = located_error(error, field.nodes, path.as_list())
-            if not non_null:
+    def fail_at(self, error: Exception, position: Position | None) -> None:
+        """An error found in a hole: null the nearest nullable position at or above `position`."""
+        while position is not None:
+            container, key, site, parent, _path = position
+            path = self.path(position)
+            assert path is not None
+            located = located_error(error, site.field.nodes, path.as_list())
+            if not site.non_null:
                 self.collected.add(located, path)
                 container[key] = None
                 return
-            error, slot = located, parent
+            error, position = located, parent
         self.collected.add(located_error(error), None)
         self.data = None
 
@@ -187,18 +225,18 @@ class Run:
                     results = [error]
             else:
                 results = await asyncio.gather(*(hole[0] for hole in holes), return_exceptions=True)
-            for (_awaitable, slot, completion), result in zip(holes, results, strict=True):
+            for (_awaitable, position, completion), result in zip(holes, results, strict=True):
                 if isinstance(result, BaseException):
                     if not isinstance(result, Exception):
                         raise result
-                    self.fail_at(result, slot)
+                    self.fail_at(result, position)
                     continue
                 try:
-                    value = result if completion is None else completion(result, slot, self)
+                    value = result if completion is None else completion(result, position, self)
                 except Exception as error:
-                    self.fail_at(error, slot)
+                    self.fail_at(error, position)
                 else:
-                    slot[0][slot[1]] = value
+                    position[0][position[1]] = value
 
     def root_failed(self, error: GraphQLError) -> None:
         """A non-null root field failed: the whole `data` is null (graphql-core's `execute_operation`)."""

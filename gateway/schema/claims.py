@@ -196,26 +196,26 @@ async def claims_from_records(
             loaders.provider_by_id,
             [RegionPk(record.region, record.billing_provider_pk) for record in records],
         )
-    entity_of = _built(entities, ProviderEntity.from_record)
-    provider_of = _built(providers, Provider.from_record)
+    entity_of = _built(entities, ProviderEntity.from_record, len(records))
+    provider_of = _built(providers, Provider.from_record, len(records))
     return [
-        Claim.from_record(record, entity=entity_of(index), billing_provider=provider_of(index))
-        for index, record in enumerate(records)
+        Claim.from_record(record, entity=entity, billing_provider=provider)
+        for record, entity, provider in zip(records, entity_of, provider_of, strict=True)
     ]
 
 
 def _built(
-    loaded: list[RecordT | Prefetch | None] | None, build: Callable[[RecordT], BuiltT]
-) -> Callable[[int], BuiltT | Prefetch]:
+    loaded: list[RecordT | Prefetch | None] | None, build: Callable[[RecordT], BuiltT], size: int
+) -> list[BuiltT | Prefetch]:
     """Item by item, the object built from what was loaded for it (once per distinct record); MISSING
     where nothing was, so that the item's own field loads it and reports a miss as it would alone."""
     if loaded is None:
-        return lambda _index: MISSING
+        return [MISSING] * size
     objects: dict[int, BuiltT] = {}
     for record in loaded:
         if record is not None and record is not MISSING and id(record) not in objects:
             objects[id(record)] = build(record)
-    return lambda index: objects.get(id(loaded[index]), MISSING)
+    return [objects.get(id(record), MISSING) for record in loaded]
 
 
 @strawberry.type

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 import strawberry
 from graphql import (
@@ -25,6 +26,7 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 from gateway.context import GatewayContext, Info
+from gateway.documents import PerDocument
 from gateway.guest import lookups
 from gateway.guest.audit import GuestAction
 from gateway.guest.throttle import AskedLookup, admit_request
@@ -152,9 +154,45 @@ def count_guest_lookups(
     document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None = None
 ) -> Counter[AskedLookup]:
     """How many guest look-ups the chosen operation asks for, by kind and region: every occurrence
-    counts, aliased or not, through fragments too (a fragment spread twice counts twice). Each fragment
-    is walked once, so a document of fragments that spread each other many times over costs no more
-    than its size."""
+    counts, aliased or not, through fragments too (a fragment spread twice counts twice). The guest
+    fields are found once per document and operation; only the regions that variables name are read
+    per request."""
+    asked = _GUEST_FIELDS_ASKED.get(document, operation_name, lambda: _guest_fields(document, operation_name))
+    counted: Counter[AskedLookup] = Counter()
+    for (action, source), times in asked.items():
+        counted[action, source.region(variables or {})] += times
+    return counted
+
+
+@dataclass(frozen=True, slots=True)
+class _RegionSource:
+    """Where a guest field's `input` names its region: a literal, a variable holding the region, or a
+    variable holding the whole input."""
+
+    literal: str | None = None
+    variable: str | None = None
+    input_variable: str | None = None
+
+    def region(self, variables: Mapping[str, Any]) -> str | None:
+        """The region asked for (for the audit of a refusal); None when it cannot be read before
+        execution, or names no region there is."""
+        region: object = self.literal
+        if self.input_variable is not None:
+            given = variables.get(self.input_variable)
+            region = given.get("region") if isinstance(given, dict) else None
+        elif self.variable is not None:
+            region = variables.get(self.variable)
+        return region if isinstance(region, str) and region in REGION_CODES else None
+
+
+_GuestFields: TypeAlias = Counter[tuple[GuestAction, _RegionSource]]
+# Per document and operation name: the guest fields the operation asks for, with where each names its region.
+_GUEST_FIELDS_ASKED: PerDocument[_GuestFields] = PerDocument()
+
+
+def _guest_fields(document: DocumentNode, operation_name: str | None) -> _GuestFields:
+    """Each fragment is walked once, so a document of fragments that spread each other many times over
+    costs no more than its size."""
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return Counter()
@@ -163,15 +201,15 @@ def count_guest_lookups(
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    counted: dict[str, Counter[AskedLookup]] = {}
+    counted: dict[str, _GuestFields] = {}
 
-    def count(selection_set: SelectionSetNode | None, entered: frozenset[str]) -> Counter[AskedLookup]:
-        found: Counter[AskedLookup] = Counter()
+    def count(selection_set: SelectionSetNode | None, entered: frozenset[str]) -> _GuestFields:
+        found: _GuestFields = Counter()
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
                 action = GUEST_FIELDS.get(selection.name.value)
                 if action is not None:
-                    found[action, _asked_region(selection, variables or {})] += 1
+                    found[action, _region_source(selection)] += 1
                 else:
                     found.update(count(selection.selection_set, entered))
             elif isinstance(selection, InlineFragmentNode):
@@ -187,23 +225,21 @@ def count_guest_lookups(
     return count(operation.selection_set, frozenset())
 
 
-def _asked_region(field: FieldNode, variables: Mapping[str, Any]) -> str | None:
-    """The region a guest field's `input` names, where that can be read before execution (for the audit
-    of a refusal); None when it cannot, or names no region there is."""
-    region: object = None
+def _region_source(field: FieldNode) -> _RegionSource:
+    """Where a guest field's `input` argument names its region."""
+    source = _RegionSource()
     for argument in field.arguments or ():
         if argument.name.value != "input":
             continue
         if isinstance(argument.value, VariableNode):
-            given = variables.get(argument.value.name.value)
-            region = given.get("region") if isinstance(given, dict) else None
+            source = _RegionSource(input_variable=argument.value.name.value)
         elif isinstance(argument.value, ObjectValueNode):
             for entry in argument.value.fields:
                 if entry.name.value == "region" and isinstance(entry.value, EnumValueNode):
-                    region = entry.value.value
+                    source = _RegionSource(literal=entry.value.value)
                 elif entry.name.value == "region" and isinstance(entry.value, VariableNode):
-                    region = variables.get(entry.value.name.value)
-    return region if isinstance(region, str) and region in REGION_CODES else None
+                    source = _RegionSource(variable=entry.value.name.value)
+    return source
 
 
 class GuestLookupCounter(SchemaExtension):

@@ -14,6 +14,7 @@ import strawberry
 from strawberry.types.nodes import SelectedField
 
 from gateway.errors import BadUserInput, RegionUnavailable
+from gateway.ids import urlsafe_b64
 from gateway.loaders import RegionQuery
 from regions.base.records import Page
 
@@ -49,7 +50,7 @@ def page_size(first: int | None, default: int = 20) -> int:
 
 
 def encode_cursor(*values: Any) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(list(values))).rstrip(b"=").decode()
+    return urlsafe_b64(orjson.dumps(values))
 
 
 def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import DisableIntrospection, ParserCache, SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -24,6 +26,7 @@ from gateway.schema.enrollment import EnrollmentMutation
 from gateway.schema.entities import Provider, ProviderEntity
 from gateway.schema.guest import GuestLookupCounter, GuestQuery
 from gateway.schema.messages import Attachment, Message
+from gateway.schema.pipeline import HookPlan, PlannedRunner, ValidatedDocuments, plan_hooks
 from gateway.schema.queries import Query
 from gateway.schema.users import User
 from gateway.settings import Settings
@@ -31,7 +34,23 @@ from gateway.settings import Settings
 
 class GatewaySchema(strawberry.Schema):
     """The schema, minus strawberry's own error logging: graphql_http.py logs the unexpected errors
-    once, with the request id, and expected ones (codes clients handle) are not worth a log line."""
+    once, with the request id, and expected ones (codes clients handle) are not worth a log line; and
+    with its extensions' hooks looked up once (gateway/schema/pipeline.py), not on every request."""
+
+    @cached_property
+    def _hook_plans(self) -> dict[tuple[type[SchemaExtension], ...], HookPlan | None]:
+        return {}
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        classes = tuple(type(extension) for extension in extensions)
+        if classes not in self._hook_plans:
+            self._hook_plans[classes] = plan_hooks(classes)
+        plan = self._hook_plans[classes]
+        if plan is None:
+            return super().create_extensions_runner(execution_context, extensions)
+        return PlannedRunner(execution_context, extensions, plan)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -67,9 +86,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the extensions a deployment's settings ask for."""
     settings = settings or Settings()
     extensions: list[Any] = [
-        # Factories: the caches themselves live at module level, shared by every request.
+        # The caches live at module level, shared by every request (factories: one instance a request).
         lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        ValidatedDocuments,
         OperationTypeRecorder,
         limits_extension(settings.limits),
         # Guest look-ups are counted against the caller's address before anything executes.

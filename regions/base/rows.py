@@ -3,13 +3,13 @@ how each driver's values become the values SQLAlchemy's column types would have 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from sqlalchemy import ColumnElement
 
 from regions.base.records import (
@@ -56,7 +56,7 @@ def _naive_utc(value: str) -> datetime:
 
 
 def _json_codes(value: str) -> tuple[str, ...]:
-    return tuple(json.loads(value))
+    return tuple(orjson.loads(value))
 
 
 def _decoded_codes(value: list[str]) -> tuple[str, ...]:
