@@ -38,6 +38,12 @@ async def _association(gateway: Gateway, user_id: str, region: str) -> str:
     return association
 
 
+async def _set_status(gateway: Gateway, user_id: str, status: str) -> None:
+    """A user's status changed in SQL, behind the gateway's back."""
+    async with gateway.runtime.directory.engine.begin() as connection:
+        await connection.execute(update(users).where(users.c.user_id == user_id).values(status=status))
+
+
 async def test_a_repeated_request_asks_the_directory_nothing(gateway: Gateway) -> None:
     # given a person's request, answered once
     token = await gateway.token("dana.reyes")
@@ -87,10 +93,7 @@ async def test_a_person_disabled_by_hand_is_refused_at_the_next_request(writable
 
     async def set_status(status: str) -> None:
         # An operator's change in SQL, announced as gateway/directory/generation.py asks.
-        async with runtime.directory.engine.begin() as connection:
-            await connection.execute(
-                update(users).where(users.c.user_id == "tess.nguyen").values(status=status)
-            )
+        await _set_status(writable_gateway, "tess.nguyen", status)
         await directory_changed(runtime.cache)
 
     # when she is disabled
@@ -113,10 +116,7 @@ async def test_a_lost_generation_is_a_new_one(writable_gateway: Gateway) -> None
     runtime = writable_gateway.runtime
 
     async def set_status(status: str) -> None:
-        async with runtime.directory.engine.begin() as connection:
-            await connection.execute(
-                update(users).where(users.c.user_id == "tess.nguyen").values(status=status)
-            )
+        await _set_status(writable_gateway, "tess.nguyen", status)
 
     # when she is disabled without an announcement, and the generation is lost (Redis flushed or
     # evicted the key)
