@@ -74,7 +74,7 @@ class Authenticator:
       from the directory once any write that changes a principal has started a new one, so a
       removed association or a disabled user takes effect at the next request, on every replica
       (`KeptPrincipals`). A partner's client-credentials token (gateway/auth/partners.py) is a
-      partner, its client, scopes and bindings kept in the same way.
+      partner, its client, scopes and bindings read from the directory on every request.
     * `principal_from_token(token)` does the same for a token that arrives some other way
       (a WebSocket `connection_init` payload).
     * `sign_in`, `refresh` and `sign_out` are the flows behind `/auth/*` (`routes.py`);
@@ -189,8 +189,10 @@ class Authenticator:
         except InvalidTokenError:
             raise Unauthenticated() from None
         if isinstance(claims, PartnerClaims):
-            # A partner system (docs/partners.md).
-            return await self._partner(claims)
+            # A partner system (docs/partners.md), read on every request, not kept: clients are changed by
+            # the operators' commands, which need not share this process's cache, and a rotated secret or a
+            # disabled client must end its tokens at once. A partner call writes an audit event anyway.
+            return await partner_principal(self._partners, claims)
         session, generation = await self.sessions.touch(claims.session_id, reading=GENERATION_KEY)
         if session is None or session.user_pk != claims.user_pk:
             raise Unauthenticated()
@@ -223,13 +225,6 @@ class Authenticator:
             await self._generation(generation),
             lambda: self._person(user_pk, session_id=session_id, active_region=active_region),
         )
-
-    async def _partner(self, claims: PartnerClaims) -> Principal:
-        """`partner_principal`, read on every request: clients are changed by the operators' commands
-        (`rotate-client-secret`, scopes and bindings), which need not share this process's cache, and a
-        rotated secret or a disabled client must end its tokens at once (docs/partners.md). A partner
-        call writes an audit event anyway, so the read is not what limits it."""
-        return await partner_principal(self._partners, claims)
 
     async def _generation(self, read: bytes | None) -> bytes:
         """The directory generation as read from the shared cache; a new one if the cache has none (never

@@ -17,8 +17,8 @@ class _Kept:
 
 
 class KeptPrincipals:
-    """A bounded map from what identifies a caller (a person's user pk, session and active region; a
-    partner token's claims) to the Principal the directory gave for it.
+    """A bounded map from what identifies a person's request (user pk, session and active region) to the
+    Principal the directory gave for it.
 
     An entry answers only while the directory generation (gateway/directory/generation.py) is the one it
     was read at: every write that changes a principal starts a new generation, so a removed association

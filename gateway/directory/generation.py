@@ -2,12 +2,11 @@
 is replaces, so that principals kept in any replica's memory (gateway/auth/principals.py) are used only
 while nothing they were read from has changed.
 
-What changes a principal: a person's status, kind or employer, the associations they hold (any status:
-related Tax IDs count every one), and a partner client's scopes, bindings, secret or being switched off.
-The account services bump it after their transaction commits (gateway/accounts/transaction.py), as do the
-partner store's writes; a change made to the directory by other means (SQL by hand) is followed by
-`directory_changed` too, or it reaches kept principals only when they age out.
-"""
+What changes a person's principal: their status, kind or employer, and the associations they hold (any
+status: related Tax IDs count every one). The account services bump it after their transaction commits
+(gateway/accounts/transaction.py); a change made to the directory by other means (SQL by hand) is followed
+by `directory_changed` too, or it reaches kept principals only when they age out. Partner clients are not
+kept (gateway/auth/authenticate.py)."""
 
 from __future__ import annotations
 

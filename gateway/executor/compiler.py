@@ -217,13 +217,7 @@ class _Compiler:
         checks = self._checks(_named_nullable(type_), plan, "v", position)
         if not is_non_null_type(type_):
             checks.append(("v is None", "None"))
-        lines = [
-            f"{'if' if index == 0 else 'elif'} {check}: r[{k}] = {value}"
-            for index, (check, value) in enumerate(checks)
-        ]
-        completion = f"r[{k}] = {complete}(v, {position}, st)"
-        lines.append(f"else: {completion}" if lines else completion)
-        return lines
+        return _chain(checks, lambda value: f"r[{k}] = {value}", f"{complete}(v, {position}, st)")
 
     def _checks(
         self, named: GraphQLOutputType, plan: FieldPlan, v: str, position: str
@@ -317,12 +311,7 @@ class _Compiler:
         checks = self._checks(item_inner, plan, "x", position)
         if not item_non_null:
             checks.append(("x is None", "None"))
-        body = [
-            f"{'if' if index == 0 else 'elif'} {check}: lst.append({value})"
-            for index, (check, value) in enumerate(checks)
-        ]
-        completion = f"lst.append({item_complete}(x, {position}, st))"
-        body.append(f"else: {completion}" if body else completion)
+        body = _chain(checks, lambda value: f"lst.append({value})", f"{item_complete}(x, {position}, st)")
         return [
             "if v.__class__ is list:",
             "    lst = []",
@@ -405,3 +394,13 @@ def _read(source: str, attribute: str) -> str:
     if attribute.isidentifier() and not keyword.iskeyword(attribute):
         return f"{source}.{attribute}"
     return f"getattr({source}, {attribute!r})"
+
+
+def _chain(checks: list[tuple[str, str]], store: Callable[[str], str], fallback: str) -> list[str]:
+    """`if check: store(value)` for each (check, value) in turn, else `store(fallback)`."""
+    lines = [
+        f"{'if' if index == 0 else 'elif'} {check}: {store(value)}"
+        for index, (check, value) in enumerate(checks)
+    ]
+    lines.append(f"else: {store(fallback)}" if lines else store(fallback))
+    return lines
