@@ -4,12 +4,15 @@ refusal code, on-behalf-of, acknowledgement letters, administrative access, idem
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from gateway.directory.tables import audit_events
 from gateway.ids import encode_id
+from regions.base.records import MessageKind, NewMessage, SubmissionOutcome
 from tests.conftest import Gateway
 
 CLAIM = """
@@ -292,6 +295,48 @@ async def test_two_disputes_at_the_same_moment_file_one(writable_gateway: Gatewa
     )
     assert outcomes == ["ALREADY_EXISTS", "ALREADY_EXISTS", "filed"]
     assert await message_count(writable_gateway, "NW0000000001", "omar.haddad") == before + 1
+
+
+async def test_a_burst_of_submissions_files_every_one_without_waiting_on_sqlite_locks(
+    writable_gateway: Gateway,
+) -> None:
+    """Writers of one process take turns before SQLite's lock (regions/base/store.py): with SQLite told
+    not to wait for its lock at all, a burst of submissions to one store still files every one."""
+    store = writable_gateway.runtime.regions["SCAL"].store
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single writer only")
+
+    def no_waiting(dbapi_connection: Any, _record: object) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.close()
+
+    event.listen(store.engine.sync_engine, "connect", no_waiting)
+    await store.engine.dispose()  # the pool's next connections get the listener
+    try:
+        [claim] = (await store.claims_by_numbers(["SCAL0000000003"])).values()
+        message = NewMessage(
+            claim_pk=claim.pk,
+            tax_id=claim.tax_id,
+            owner_user_id="dana.reyes",
+            kind=MessageKind.SUPPORTING_DOCUMENTATION,
+            subject="Supporting documentation",
+            body="One of many.",
+            subtopic=None,
+            crm_id=None,
+            on_behalf_of_provider_pk=None,
+            idempotency_key=None,
+            sent_at=datetime.now(UTC),
+        )
+        for burst in (8, 16):  # the first opens the pool's connections
+            filed = await asyncio.gather(
+                *(store.file_submission(message, [], None, one_open_dispute=False) for _ in range(burst))
+            )
+            assert [submission.outcome for submission in filed] == [SubmissionOutcome.FILED] * burst
+            assert len({submission.message.pk for submission in filed if submission.message}) == burst
+    finally:
+        event.remove(store.engine.sync_engine, "connect", no_waiting)
+        await store.engine.dispose()
 
 
 # --------------------------------------------------------------------- privacy
