@@ -107,5 +107,6 @@ class Runtime:
         await self.cache.close()
         for adapter in self.regions.values():
             await adapter.store.close()
+        await self.directory.close()
         for engine in self.engines.values():
             await engine.dispose()

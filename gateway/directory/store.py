@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,11 +31,14 @@ from gateway.directory.tables import (
     tpa_attestations,
     users,
 )
+from regions.base.reads import keys, one_of, open_reads
 from regions.base.records import Page
 
+# What a UserRecord holds: no secrets, and only plain values (the lean read decodes none).
 _USER_COLUMNS = tuple(
-    c for c in users.c if c.name not in {"password_hash", "failed_sign_ins", "locked_until"}
+    c for c in users.c if c.name not in {"password_hash", "failed_sign_ins", "locked_until", "created_at"}
 )
+_USER_NAMES = tuple(c.name for c in _USER_COLUMNS)
 _ASSOCIATION_COLUMNS = (associations, entities.c.tax_id)
 
 
@@ -44,7 +47,12 @@ class DirectoryStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self.reads = open_reads(engine)
         self._audit_log = AuditLog(engine)
+
+    async def close(self) -> None:
+        """Close the lean reads' connections; the engine is disposed of by its owner."""
+        await self.reads.close()
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
@@ -53,8 +61,13 @@ class DirectoryStore:
     # -------------------------------------------------------------------- users
 
     async def users_by_pks(self, pks: Sequence[int]) -> dict[int, UserRecord]:
-        rows = await self._all(select(*_USER_COLUMNS).where(users.c.id.in_(pks)))
-        return {row["id"]: _user(row) for row in rows}
+        # A lean read (regions/base/reads.py): the viewer's own record is read on every page that shows it.
+        single, bound = keys(pks)
+        statement = self.reads.statement(
+            ("users_by_pks", single), lambda: select(*_USER_COLUMNS).where(one_of(users.c.id, "pks", single))
+        )
+        rows = await self.reads.fetch(statement, {"pks": bound})
+        return {row[0]: _user(dict(zip(_USER_NAMES, row, strict=True))) for row in rows}
 
     async def credentials(self, user_id: str) -> Credentials | None:
         statement = select(
@@ -221,7 +234,7 @@ class DirectoryStore:
             return rows
 
 
-def _user(row: RowMapping) -> UserRecord:
+def _user(row: Mapping[str, Any]) -> UserRecord:
     return UserRecord(
         pk=row["id"],
         user_id=row["user_id"],
