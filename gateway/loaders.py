@@ -225,7 +225,7 @@ class ClaimPageLoader(_Loader[RegionQuery[ClaimSearch], Page[ClaimRecord]]):
 
         def keep(page: Page[ClaimRecord] | None) -> Page[ClaimRecord]:
             assert page is not None
-            visible = [claim for claim in (access.visible_claim(principal, c) for c in page.items) if claim]
+            visible = access.visible_claims(principal, page.items)
             return Page(items=visible, has_more=page.has_more, total=page.total)
 
         return await _regional(self, keys, fetch, keep)

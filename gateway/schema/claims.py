@@ -218,10 +218,19 @@ def _built(
     return [objects.get(id(record), MISSING) for record in loaded]
 
 
+def _edge_cursor(root: ClaimEdge) -> str:
+    if root.known_cursor is not MISSING:
+        return root.known_cursor
+    return _claim_cursor(root.node.record)
+
+
 @strawberry.type
 class ClaimEdge:
-    cursor: str
+    # A field with a resolver, declared here to keep its place in the schema: the page builds the cursors
+    # only when the selection asks for them (`known_cursor`), and the resolver covers any other edge.
+    cursor: str = strawberry.field(resolver=_edge_cursor, metadata=prefetched("known_cursor"))
     node: Claim
+    known_cursor: strawberry.Private[str | Prefetch] = MISSING
 
 
 @strawberry.type
@@ -290,11 +299,17 @@ async def search_claims(
     pages = await region_pages(context, context.loaders.claim_page, keys)
     claims, has_more = merge_pages(pages, limit, _order_key)
     nodes = await claims_from_records(info, claims, selected(info, "edges", "node"))
-    edges = [
-        ClaimEdge(cursor=_claim_cursor(claim), node=node) for claim, node in zip(claims, nodes, strict=True)
-    ]
+    # Edges' cursors are built only when the selection asks for them: a list is walked by
+    # pageInfo.endCursor, which is the last claim's.
+    if "cursor" in selected(info, "edges"):
+        edges = [
+            ClaimEdge(node=node, known_cursor=_claim_cursor(claim))
+            for claim, node in zip(claims, nodes, strict=True)
+        ]
+    else:
+        edges = [ClaimEdge(node=node) for node in nodes]
     return ClaimConnection(
         edges=edges,
-        page_info=PageInfo(has_next_page=has_more, end_cursor=edges[-1].cursor if edges else None),
+        page_info=PageInfo(has_next_page=has_more, end_cursor=_claim_cursor(claims[-1]) if claims else None),
         total_count=sum(page.total or 0 for page in pages),
     )
