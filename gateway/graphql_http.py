@@ -62,6 +62,39 @@ def _refusal(request: Request, status: int, message: str, extensions: dict[str, 
     return Response(orjson.dumps(body), status_code=status, media_type=negotiated_media_type(request))
 
 
+def _is_json(content_type: str | None) -> bool:
+    """A content type strawberry reads as JSON, in the forms clients send (anything else is left to its
+    own parser)."""
+    return content_type is not None and (
+        content_type == "application/json" or content_type.startswith("application/json;")
+    )
+
+
+def _operation_data(data: dict[str, Any]) -> GraphQLRequestData:
+    """One operation of a JSON body, with the refusals of strawberry's reading of it
+    (`AsyncBaseHTTPView.parse_http_body`)."""
+    query = data.get("query")
+    if not isinstance(query, str | None):
+        raise HTTPException(400, "The GraphQL operation's `query` must be a string or null, if provided.")
+    variables = data.get("variables")
+    if not isinstance(variables, dict | None):
+        raise HTTPException(
+            400, "The GraphQL operation's `variables` must be an object or null, if provided."
+        )
+    extensions = data.get("extensions")
+    if not isinstance(extensions, dict | None):
+        raise HTTPException(
+            400, "The GraphQL operation's `extensions` must be an object or null, if provided."
+        )
+    return GraphQLRequestData(
+        query=query,
+        variables=variables,
+        operation_name=data.get("operationName"),
+        extensions=extensions,
+        protocol="http",
+    )
+
+
 def _has_user_errors(data: Any) -> bool:
     """Whether a mutation answered with userErrors (the `user_error` outcome of the request metrics)."""
     if not isinstance(data, dict):
@@ -88,6 +121,10 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         self.authenticator = authenticator
         self.trusted = TrustedDocuments.load(settings.trusted_documents_path)
         self.suggestions = settings.introspection_enabled
+        # JSON POSTs take the short way (`_run_json_post`) unless the view streams results over HTTP.
+        self.json_posts_direct = not self.schema.config.enable_experimental_incremental_execution and not any(
+            protocol in self.stream_transport_classes_by_protocol for protocol in self.protocols
+        )
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -139,6 +176,12 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
                 {"code": BAD_REQUEST},
             )
         try:
+            if (
+                self.json_posts_direct
+                and request.method == "POST"
+                and _is_json(request.headers.get("content-type"))
+            ):
+                return await self._run_json_post(request)
             return await self.run(request)
         except ClientDisconnect:
             request.state.outcome = "rejected"
@@ -153,6 +196,32 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             return _refusal(request, 400, str(error), error.extensions)
         except HTTPException as error:
             return _refusal(request, error.status_code, error.reason, {"code": BAD_REQUEST})
+
+    async def _run_json_post(self, request: Request) -> Response:
+        """strawberry's `run` for the common request, a POST of JSON, step by step in the same order (root
+        value, context — so authentication answers before the body is read —, body, execution, result,
+        response), without what only other requests need: its WebSocket branch, a general content-type
+        parser (the caller saw JSON), stream transports (none is configured) and its checks for streamed
+        and incremental results (`Schema.execute` returns neither then). A batch goes on through `run`."""
+        root_value = None  # a view of `GraphQL[GatewayContext, None]`: no root value to get
+        request_adapter = self.request_adapter_class(request)
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, response=sub_response)
+        data = self.parse_json(await request_adapter.get_body())
+        if isinstance(data, list):
+            return await self.run(request, context=context, root_value=root_value)
+        if not isinstance(data, dict):
+            # (strawberry's `run` fails on such a body with an AttributeError, a 500)
+            raise HTTPException(400, "The request body must be a JSON object, or a list of them for a batch.")
+        operation = _operation_data(data)
+        await self._admit([operation])
+        result = await self.execute_single(
+            request, request_adapter, sub_response, context, root_value, operation
+        )
+        response_data = await self.process_result(request, result)
+        if result.errors:
+            self._handle_errors(result.errors, response_data)
+        return self.create_response(response_data, sub_response)
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         return wants_ide(request)
@@ -182,7 +251,13 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         parsed = await super().parse_http_body(request)
-        operations = parsed if isinstance(parsed, list) else [parsed]
+        await self._admit(parsed if isinstance(parsed, list) else [parsed])
+        return parsed
+
+    async def _admit(self, operations: list[GraphQLRequestData]) -> None:
+        """The gateway's checks of a request's operations once strawberry has read them: their number,
+        their names, persisted and trusted documents (each operation's `query` becomes the document to
+        run), the size of each document."""
         limits = self.runtime.settings.limits
         too_many = too_many_operations(len(operations), limits)
         if too_many is not None:
@@ -200,7 +275,6 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             too_large = document_too_large(len(operation.query or ""), limits)
             if too_large is not None:
                 raise too_large
-        return parsed
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         try:

@@ -14,6 +14,7 @@ from graphql.execution import Executor
 from graphql.language import Visitor, visit
 
 from gateway.executor.compiler import Plan, UnsupportedOperationError, compile_plan
+from gateway.executor.resolvers import Resolvers
 
 logger = logging.getLogger("gateway.executor")
 
@@ -54,8 +55,14 @@ class PlanCache:
     plans leave first. Persisted and trusted documents make this the common case: each is compiled
     once per process."""
 
-    def __init__(self, scalar_classes: Mapping[str, tuple[type, ...]], size: int = PLAN_CACHE_SIZE) -> None:
+    def __init__(
+        self,
+        scalar_classes: Mapping[str, tuple[type, ...]],
+        resolvers: Resolvers | None = None,
+        size: int = PLAN_CACHE_SIZE,
+    ) -> None:
         self.scalar_classes = scalar_classes
+        self.resolvers = resolvers
         self.size = size
         self._plans: OrderedDict[tuple[str, str | None, tuple[Any, ...]], Plan | _NotCompiled] = OrderedDict()
         # Per document text: its hash and the variables its directives read, worked out once.
@@ -75,7 +82,7 @@ class PlanCache:
         found = self._plans.get(key)
         if found is None:
             try:
-                found = compile_plan(executor, self.scalar_classes)
+                found = compile_plan(executor, self.scalar_classes, self.resolvers)
             except UnsupportedOperationError as unsupported:
                 found = _NotCompiled(str(unsupported))
             except Exception:  # a compiler bug must cost speed, never an answer

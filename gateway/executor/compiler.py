@@ -42,6 +42,7 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet, 
 from graphql.pyutils import Undefined
 from graphql.type import is_leaf_type, is_list_type, is_non_null_type, is_object_type
 
+from gateway.executor.resolvers import Resolvers
 from gateway.executor.runtime import PENDING, FieldPlan, ItemSite, Run
 from gateway.schema.prefetch import MISSING, PREFETCHED
 
@@ -75,16 +76,26 @@ class Plan:
         return result
 
 
-def compile_plan(executor: Executor[Any], scalar_classes: Mapping[str, tuple[type, ...]]) -> Plan:
+def compile_plan(
+    executor: Executor[Any],
+    scalar_classes: Mapping[str, tuple[type, ...]],
+    resolvers: Resolvers | None = None,
+) -> Plan:
     """The plan of the operation `executor` was built for, under its variables' @skip/@include values.
 
     `scalar_classes` names, for each custom scalar, the Python classes its values come as (those get
-    a fast path; any other value goes to graphql-core)."""
-    return _Compiler(executor, scalar_classes).compile()
+    a fast path; any other value goes to graphql-core); `resolvers`, when given, says which strawberry
+    resolvers are called without strawberry's wrapper (resolvers.py)."""
+    return _Compiler(executor, scalar_classes, resolvers).compile()
 
 
 class _Compiler:
-    def __init__(self, executor: Executor[Any], scalar_classes: Mapping[str, tuple[type, ...]]) -> None:
+    def __init__(
+        self,
+        executor: Executor[Any],
+        scalar_classes: Mapping[str, tuple[type, ...]],
+        resolvers: Resolvers | None,
+    ) -> None:
         if executor.operation.operation is not OperationType.QUERY:
             raise UnsupportedOperationError("only queries are compiled")
         if executor.middleware_manager is not None or not executor.error_propagation:
@@ -96,6 +107,7 @@ class _Compiler:
         self.executor = executor
         self.schema = executor.schema
         self.scalar_classes = scalar_classes
+        self.resolvers = resolvers
         self.names = count()
         self.fields = count()
         self.code: list[str] = []
@@ -170,6 +182,8 @@ class _Compiler:
             next(self.fields), key, parent, definition, details, is_non_null_type(definition.type)
         )
         plan.resolve = definition.resolve or self.executor.field_resolver
+        if definition.resolve is not None and self.resolvers is not None:
+            plan.direct = self.resolvers.direct_call(definition, plan.node)
         field = self._constant("F", plan)
         complete = self._completion(definition.type, plan, field)
         strawberry_field = (definition.extensions or {}).get(_DEFINITION)

@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from gateway.executor.cache import PlanCache
+from gateway.executor.resolvers import Resolvers
 
 
 def _scalar_classes(schema: Schema) -> dict[str, tuple[type, ...]]:
@@ -41,7 +42,7 @@ class CompiledPlans:
 
     def for_schema(self, schema: Schema) -> PlanCache | None:
         if self.cache is None:
-            self.cache = PlanCache(_scalar_classes(schema))
+            self.cache = PlanCache(_scalar_classes(schema), Resolvers(schema))
             # Extensions that wrap every resolver would be skipped by compiled plans: never compile then.
             self.enabled = not any(extension._implements_resolve() for extension in schema.get_extensions())
         return self.cache if self.enabled else None

@@ -30,6 +30,8 @@ from graphql.language import FieldNode
 from graphql.pyutils import Path
 from graphql.type import GraphQLField, GraphQLObjectType
 
+from gateway.executor.resolvers import FALLBACK, DirectCall
+
 # [container, key, site, parent position, path or None]; see the module's docstring.
 Position: TypeAlias = list[Any]
 Completion: TypeAlias = Callable[[Any, Position, "Run"], Any]
@@ -54,6 +56,7 @@ class FieldPlan:
     __slots__ = (
         "definition",
         "details",
+        "direct",
         "field",
         "fragment_variable_values",
         "has_arguments",
@@ -90,6 +93,8 @@ class FieldPlan:
         self.fragment_variable_values = details[0].fragment_variable_values
         self.has_arguments = bool(definition.args or self.node.arguments)
         self.resolve = definition.resolve
+        # Set by the compiler where strawberry's resolver may be called without its wrapper (resolvers.py).
+        self.direct: DirectCall | None = None
         self.non_null = non_null
 
 
@@ -156,6 +161,13 @@ class Run:
     def resolve(self, field: FieldPlan, source: Any, path: Path) -> Any:
         """Call a field's resolver as graphql-core's `execute_field` does."""
         info = self.executor.build_resolve_info(field.definition, field.nodes, field.parent_type, path)
+        direct = field.direct
+        if direct is not None:
+            if not direct.prepared:
+                direct.prepare(self.arguments(field) if field.has_arguments else {}, info)
+            value = direct(source, info)
+            if value is not FALLBACK:
+                return value
         arguments = self.arguments(field) if field.has_arguments else {}
         return field.resolve(source, info, **arguments)  # type: ignore[misc]
 

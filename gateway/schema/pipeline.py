@@ -1,23 +1,25 @@
 """How strawberry runs an operation's schema extensions, minus the work that is the same for every
 request: which hook each extension class has (strawberry inspects every extension for every step of
-every request), and the validation of a document seen before."""
+every request), the context-manager machinery around hooks that simply run to their one `yield` and
+back, and the validation of a document seen before."""
 
 from __future__ import annotations
 
 import contextlib
 import inspect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Sequence
 from functools import partial
-from typing import Any, Final
+from types import TracebackType
+from typing import Any, Final, NoReturn, cast
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.context import (
     ExecutingContextManager,
+    ExtensionContextManagerBase,
     OperationContextManager,
     ParsingContextManager,
     ValidationContextManager,
-    WrappedHook,
 )
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.schema import validate_document
@@ -27,8 +29,12 @@ from gateway.documents import PerDocument
 
 _STEPS: Final = ("on_operation", "on_parse", "on_validate", "on_execute")
 
-# A step's hooks: for each extension (by its place in the list) that has one, how to open it.
+# A step's hooks: for each extension (by its place in the list) that has one, the hook (a generator
+# function of the extension) and whether it is asynchronous.
 _StepHooks = tuple[tuple[int, Callable[[Any], Any], bool], ...]
+# One request's hooks of one step: the extension, its hook, whether asynchronous.
+_Hooks = list[tuple[SchemaExtension, Callable[[Any], Any], bool]]
+_Started = Generator[None, None, None] | AsyncGenerator[None, None]
 
 
 class HookPlan:
@@ -49,9 +55,9 @@ def _step_hooks(classes: Sequence[type[SchemaExtension]], step: str) -> _StepHoo
         if hook is default:
             continue
         if inspect.isgeneratorfunction(hook):
-            hooks.append((index, contextlib.contextmanager(hook), False))
+            hooks.append((index, hook, False))
         elif inspect.isasyncgenfunction(hook):
-            hooks.append((index, contextlib.asynccontextmanager(hook), True))
+            hooks.append((index, hook, True))
         else:
             raise NotSupportedHookError(f"{cls.__name__}.{step} is not a generator")
     return tuple(hooks)
@@ -78,12 +84,9 @@ class PlannedRunner(SchemaExtensionsRunner):
         super().__init__(execution_context, extensions)
         self.plan = plan
 
-    def _hooks(self, step: str) -> list[WrappedHook]:
+    def _hooks(self, step: str) -> _Hooks:
         extensions = self.extensions
-        return [
-            WrappedHook(extensions[index], partial(open_hook, extensions[index]), is_async)
-            for index, open_hook, is_async in self.plan.steps[step]
-        ]
+        return [(extensions[index], hook, is_async) for index, hook, is_async in self.plan.steps[step]]
 
     def operation(self) -> OperationContextManager:
         return _Operation(self._hooks("on_operation"))
@@ -106,25 +109,125 @@ class PlannedRunner(SchemaExtensionsRunner):
         return data
 
 
-# strawberry's context managers of each step, given their hooks rather than finding them.
-class _Operation(OperationContextManager):
-    def __init__(self, hooks: list[WrappedHook]) -> None:
-        self.hooks = hooks
+class _Step(ExtensionContextManagerBase):
+    """One step's hooks around what strawberry does in it, with the outcome strawberry's own step gives
+    (`ExtensionContextManagerBase`: each hook a `contextlib` context manager on an `AsyncExitStack`).
+
+    A hook normally runs to its `yield` on the way in and to its end on the way out; those are driven
+    here directly, as `contextlib` would drive them, without a context manager and an exit stack per
+    hook and request. Anything else on the way out — the step raised, a hook raised or did not stop —
+    is handed, with the hooks not yet left, to `contextlib` itself, so exceptions pass from hook to hook
+    exactly as they do in strawberry. As in strawberry, a hook that raises on the way in leaves the hooks
+    entered before it unfinished, and no exception is ever suppressed by the step."""
+
+    __slots__ = ("planned", "started")
+
+    def __init__(self, hooks: _Hooks) -> None:  # strawberry's would inspect every extension again
+        self.planned = hooks
+        self.started: list[tuple[_Started, bool]] = []
+
+    async def __aenter__(self) -> None:
+        for extension, hook, is_async in self.planned:
+            generator = hook(extension)
+            if is_async:
+                try:
+                    await generator.__anext__()
+                except StopAsyncIteration:
+                    raise RuntimeError("generator didn't yield") from None
+            else:
+                try:
+                    next(generator)
+                except StopIteration:
+                    raise RuntimeError("generator didn't yield") from None
+            self.started.append((generator, is_async))
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        started = self.started
+        if exc_type is not None:
+            await _exit_stack(started).__aexit__(exc_type, exc_value, traceback)
+            return
+        while started:
+            generator, is_async = started.pop()
+            failure = (
+                await _finish_async(cast(AsyncGenerator[None, None], generator))
+                if is_async
+                else _finish(cast(Generator[None, None, None], generator))
+            )
+            if failure is not None:
+                stack = _exit_stack(started)
+                # First out, as the exit of the hook that failed would have raised it.
+                stack.push(partial(_reraise, failure))
+                await stack.__aexit__(None, None, None)
+                return
+
+    def __enter__(self) -> None:
+        # Synchronous execution (`Schema.execute_sync`) keeps strawberry's own way: its inspection of the
+        # hooks, then its exit stack.
+        super().__init__([extension for extension, _hook, _is_async in self.planned])
+        super().__enter__()
 
 
-class _Parsing(ParsingContextManager):
-    def __init__(self, hooks: list[WrappedHook]) -> None:
-        self.hooks = hooks
+def _finish(generator: Generator[None, None, None]) -> BaseException | None:
+    """Resume a hook after its `yield`: None when it ends there, else what its context manager's exit
+    would raise."""
+    try:
+        next(generator)
+    except StopIteration:
+        return None
+    except BaseException as error:
+        return error
+    return RuntimeError("generator didn't stop")
 
 
-class _Validation(ValidationContextManager):
-    def __init__(self, hooks: list[WrappedHook]) -> None:
-        self.hooks = hooks
+async def _finish_async(generator: AsyncGenerator[None, None]) -> BaseException | None:
+    """`_finish` for an asynchronous hook."""
+    try:
+        await generator.__anext__()
+    except StopAsyncIteration:
+        return None
+    except BaseException as error:
+        return error
+    return RuntimeError("generator didn't stop")
 
 
-class _Executing(ExecutingContextManager):
-    def __init__(self, hooks: list[WrappedHook]) -> None:
-        self.hooks = hooks
+def _exit_stack(started: list[tuple[_Started, bool]]) -> contextlib.AsyncExitStack:
+    """The exit stack strawberry would hold for hooks started here and not yet left."""
+    stack = contextlib.AsyncExitStack()
+    for generator, is_async in started:
+        # A context manager of an already started generator: contextlib's own exit, from the `yield` on.
+        if is_async:
+            started_async = cast(AsyncGenerator[None, None], generator)
+            stack.push_async_exit(contextlib.asynccontextmanager(lambda g=started_async: g)())
+        else:
+            started_sync = cast(Generator[None, None, None], generator)
+            stack.push(contextlib.contextmanager(lambda g=started_sync: g)())
+    return stack
+
+
+def _reraise(error: BaseException, *_exc_details: object) -> NoReturn:
+    raise error
+
+
+# strawberry's context managers of each step, run the way `_Step` runs them.
+class _Operation(_Step, OperationContextManager):
+    pass
+
+
+class _Parsing(_Step, ParsingContextManager):
+    pass
+
+
+class _Validation(_Step, ValidationContextManager):
+    pass
+
+
+class _Executing(_Step, ExecutingContextManager):
+    pass
 
 
 # Per document, schema and rules: the validation errors (strawberry's ValidationCache keys its cache on
