@@ -13,6 +13,7 @@ from sqlalchemy import event, select
 from gateway.directory.tables import audit_events
 from gateway.ids import encode_id
 from regions.base.records import MessageKind, NewMessage, SubmissionOutcome
+from regions.base.writes import SqliteWrites
 from tests.conftest import Gateway
 
 CLAIM = """
@@ -300,19 +301,20 @@ async def test_two_disputes_at_the_same_moment_file_one(writable_gateway: Gatewa
 async def test_a_burst_of_submissions_files_every_one_without_waiting_on_sqlite_locks(
     writable_gateway: Gateway,
 ) -> None:
-    """Writers of one process take turns before SQLite's lock (regions/base/store.py): with SQLite told
-    not to wait for its lock at all, a burst of submissions to one store still files every one."""
+    """A store's writers take turns before SQLite's lock (regions/base/writes.py): with SQLite told not
+    to wait for its lock at all, a burst of submissions to one store still files every one."""
     store = writable_gateway.runtime.regions["SCAL"].store
-    if store.engine.dialect.name != "sqlite":
+    if not isinstance(store.writes, SqliteWrites):
         pytest.skip("SQLite's single writer only")
+    engine = store.writes.engine
 
     def no_waiting(dbapi_connection: Any, _record: object) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA busy_timeout=0")
         cursor.close()
 
-    event.listen(store.engine.sync_engine, "connect", no_waiting)
-    await store.engine.dispose()  # the pool's next connections get the listener
+    event.listen(engine, "connect", no_waiting)
+    engine.dispose()  # the pool's next connection gets the listener
     try:
         [claim] = (await store.claims_by_numbers(["SCAL0000000003"])).values()
         message = NewMessage(
@@ -335,8 +337,8 @@ async def test_a_burst_of_submissions_files_every_one_without_waiting_on_sqlite_
             assert [submission.outcome for submission in filed] == [SubmissionOutcome.FILED] * burst
             assert len({submission.message.pk for submission in filed if submission.message}) == burst
     finally:
-        event.remove(store.engine.sync_engine, "connect", no_waiting)
-        await store.engine.dispose()
+        event.remove(engine, "connect", no_waiting)
+        engine.dispose()
 
 
 # --------------------------------------------------------------------- privacy

@@ -3,15 +3,14 @@ on an empty later page), whatever the number of keys: the gateway's dataloaders 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Connection,
     Integer,
     LargeBinary,
     Select,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import bindparam as _bindparam
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from regions.base.queries import (
     ClaimSearch,
@@ -61,6 +60,7 @@ from regions.base.rows import (
     provider_record,
 )
 from regions.base.tables import attachments, claims, members, messages, providers
+from regions.base.writes import open_writes
 
 # A page statement builds its list query and, apart, the count of the whole list.
 PageQuery = Callable[[], tuple[Select[Any], Select[Any]]]
@@ -70,23 +70,19 @@ class RegionStore:
     """Reads of one region's store, returning plain records.
 
     Reads go to the driver through `self.reads` (regions/base/reads.py), each statement compiled once per
-    query shape; writes go through SQLAlchemy's engine.
+    query shape; writes are transactions of SQLAlchemy Core through `self.writes` (regions/base/writes.py).
     """
 
     def __init__(self, region: str, engine: AsyncEngine) -> None:
         self.region = region
         self.engine = engine
         self.reads = open_reads(engine)
-        # SQLite lets one writer in at a time and sends the others to its busy handler, which sleeps and
-        # retries with naps growing to 100 ms: under a burst of submissions the last one waited ~230 ms.
-        # Writers of this process take turns here instead, each as soon as the one before has committed.
-        self._writers: contextlib.AbstractAsyncContextManager[Any] = (
-            asyncio.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
-        )
+        self.writes = open_writes(engine)
 
     async def close(self) -> None:
-        """Close the reads' connections; the engine is disposed of by its owner."""
+        """Close the reads' and writes' own connections; the engine is disposed of by its owner."""
         await self.reads.close()
+        await self.writes.close()
 
     async def ping(self) -> None:
         """One trivial statement: does the store answer?"""
@@ -366,31 +362,33 @@ class RegionStore:
         A repeated idempotency key of the same owner answers the earlier submission (REPLAYED); with
         `one_open_dispute`, a claim that already has an open dispute gets none (DISPUTE_ALREADY_OPEN).
         """
-        try:
-            async with self._writing() as connection:
-                if connection.dialect.name != "sqlite":
-                    # Submissions on one claim take turns, so two disputes sent at the same moment cannot
-                    # both find the claim free. SQLite lets one writer in at a time anyway, and a read
-                    # before the first write would only make its transaction fail when another commits.
-                    lock = select(claims.c.id).where(claims.c.id == message.claim_pk).with_for_update()
-                    await connection.execute(lock)
-                message_pk = await self._insert_message(connection, message, folder=MessageFolder.SENT)
-                if one_open_dispute and await self._other_open_disputes(connection, message, message_pk):
-                    raise _DisputeAlreadyOpenError
-                for file in files:
-                    await connection.execute(
-                        insert(attachments).values(
-                            message_id=message_pk,
-                            filename=file.filename,
-                            content_type=file.content_type,
-                            size_bytes=file.size_bytes,
-                            sha256=file.sha256,
-                            content=file.read_content(),
-                        )
+
+        def submit(connection: Connection) -> tuple[int, int | None]:
+            if connection.dialect.name != "sqlite":
+                # Submissions on one claim take turns, so two disputes sent at the same moment cannot
+                # both find the claim free. SQLite lets one writer in at a time anyway, and a read
+                # before the first write would only make its transaction fail when another commits.
+                lock = select(claims.c.id).where(claims.c.id == message.claim_pk).with_for_update()
+                connection.execute(lock)
+            message_pk = _insert_message(connection, message, folder=MessageFolder.SENT)
+            if one_open_dispute and _other_open_disputes(connection, message, message_pk):
+                raise _DisputeAlreadyOpenError
+            for file in files:
+                connection.execute(
+                    insert(attachments).values(
+                        message_id=message_pk,
+                        filename=file.filename,
+                        content_type=file.content_type,
+                        size_bytes=file.size_bytes,
+                        sha256=file.sha256,
+                        content=file.read_content(),
                     )
-                letter_pk = None
-                if letter is not None:
-                    letter_pk = await self._insert_letter(connection, message, message_pk, letter)
+                )
+            letter_pk = None if letter is None else _insert_letter(connection, message, message_pk, letter)
+            return message_pk, letter_pk
+
+        try:
+            message_pk, letter_pk = await self.writes.transaction(submit)
         except _DisputeAlreadyOpenError:
             return Submission(
                 outcome=SubmissionOutcome.DISPUTE_ALREADY_OPEN, message=None, acknowledgement=None
@@ -455,75 +453,9 @@ class RegionStore:
             )
             .values(read_at=at)
         )
-        async with self._writing() as connection:
-            await connection.execute(statement)
-
-    async def _insert_message(
-        self, connection: AsyncConnection, message: NewMessage, *, folder: MessageFolder
-    ) -> int:
-        result = await connection.execute(
-            insert(messages).values(
-                claim_id=message.claim_pk,
-                tax_id=message.tax_id,
-                owner_user_id=message.owner_user_id,
-                kind=message.kind.value,
-                folder=folder.value,
-                subject=message.subject,
-                body=message.body,
-                subtopic=None if message.subtopic is None else message.subtopic.value,
-                crm_id=message.crm_id,
-                on_behalf_of_provider_id=message.on_behalf_of_provider_pk,
-                idempotency_key=message.idempotency_key,
-                sent_at=message.sent_at,
-                # The sender has read what they sent; only replies arrive unread.
-                read_at=message.sent_at,
-            )
-        )
-        return _inserted_pk(result.inserted_primary_key)
-
-    async def _insert_letter(
-        self, connection: AsyncConnection, message: NewMessage, message_pk: int, letter: AcknowledgementLetter
-    ) -> int:
-        result = await connection.execute(
-            insert(messages).values(
-                claim_id=message.claim_pk,
-                tax_id=message.tax_id,
-                owner_user_id=message.owner_user_id,
-                kind=MessageKind.ACKNOWLEDGEMENT_LETTER.value,
-                folder=MessageFolder.CUSTOMER_SERVICE_REPLY.value,
-                subject=letter.subject,
-                body=letter.body,
-                crm_id=message.crm_id,
-                in_reply_to_id=message_pk,
-                sent_at=message.sent_at,
-                read_at=None,
-            )
-        )
-        return _inserted_pk(result.inserted_primary_key)
-
-    async def _other_open_disputes(
-        self, connection: AsyncConnection, message: NewMessage, message_pk: int
-    ) -> bool:
-        """Whether the claim has another dispute sent since it was last adjudicated (its `updated_at`)."""
-        statement = (
-            select(func.count())
-            .select_from(messages.join(claims, claims.c.id == messages.c.claim_id))
-            .where(
-                messages.c.claim_id == message.claim_pk,
-                messages.c.kind == MessageKind.DISPUTE.value,
-                messages.c.id != message_pk,
-                messages.c.sent_at >= claims.c.updated_at,
-            )
-        )
-        return bool((await connection.execute(statement)).scalar_one())
+        await self.writes.transaction(lambda connection: connection.execute(statement))
 
     # ----------------------------------------------------------------- helpers
-
-    @contextlib.asynccontextmanager
-    async def _writing(self) -> AsyncIterator[AsyncConnection]:
-        """A write transaction: committed when the block ends, rolled back when it raises."""
-        async with self._writers, self.engine.begin() as connection:
-            yield connection
 
     async def _rows(
         self, shape: Hashable, build: Callable[[], Select[Any]], values: dict[str, Any]
@@ -572,6 +504,64 @@ def _with_total(page: Select[Any], total: Select[Any]) -> Select[Any]:
 def _like_escaped(text: str) -> str:
     """`text` matched literally by LIKE ... ESCAPE '/', as SQLAlchemy's `autoescape=True` escapes it."""
     return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _insert_message(connection: Connection, message: NewMessage, *, folder: MessageFolder) -> int:
+    result = connection.execute(
+        insert(messages).values(
+            claim_id=message.claim_pk,
+            tax_id=message.tax_id,
+            owner_user_id=message.owner_user_id,
+            kind=message.kind.value,
+            folder=folder.value,
+            subject=message.subject,
+            body=message.body,
+            subtopic=None if message.subtopic is None else message.subtopic.value,
+            crm_id=message.crm_id,
+            on_behalf_of_provider_id=message.on_behalf_of_provider_pk,
+            idempotency_key=message.idempotency_key,
+            sent_at=message.sent_at,
+            # The sender has read what they sent; only replies arrive unread.
+            read_at=message.sent_at,
+        )
+    )
+    return _inserted_pk(result.inserted_primary_key)
+
+
+def _insert_letter(
+    connection: Connection, message: NewMessage, message_pk: int, letter: AcknowledgementLetter
+) -> int:
+    result = connection.execute(
+        insert(messages).values(
+            claim_id=message.claim_pk,
+            tax_id=message.tax_id,
+            owner_user_id=message.owner_user_id,
+            kind=MessageKind.ACKNOWLEDGEMENT_LETTER.value,
+            folder=MessageFolder.CUSTOMER_SERVICE_REPLY.value,
+            subject=letter.subject,
+            body=letter.body,
+            crm_id=message.crm_id,
+            in_reply_to_id=message_pk,
+            sent_at=message.sent_at,
+            read_at=None,
+        )
+    )
+    return _inserted_pk(result.inserted_primary_key)
+
+
+def _other_open_disputes(connection: Connection, message: NewMessage, message_pk: int) -> bool:
+    """Whether the claim has another dispute sent since it was last adjudicated (its `updated_at`)."""
+    statement = (
+        select(func.count())
+        .select_from(messages.join(claims, claims.c.id == messages.c.claim_id))
+        .where(
+            messages.c.claim_id == message.claim_pk,
+            messages.c.kind == MessageKind.DISPUTE.value,
+            messages.c.id != message_pk,
+            messages.c.sent_at >= claims.c.updated_at,
+        )
+    )
+    return bool((connection.execute(statement)).scalar_one())
 
 
 class _DisputeAlreadyOpenError(Exception):
