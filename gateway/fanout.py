@@ -4,6 +4,7 @@ circuit breaker, results handed back in key order."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,7 +99,8 @@ class Fanout:
         self.metrics = metrics
         self.timeout_seconds = timeout_seconds
         self.breakers = dict(breakers) if breakers else {code: CircuitBreaker() for code in regions}
-        self.tracer = tracer or NoOpTracer()
+        # Without a tracer provider every span would be a no-op: skip making them (as RequestMiddleware does).
+        self.tracer = None if tracer is None or isinstance(tracer, NoOpTracer) else tracer
 
     async def call(self, region: str, call: Callable[[RegionAdapter], Awaitable[T]]) -> T:
         """One call to one region; any unavailability becomes `RegionUnavailable`."""
@@ -110,7 +112,12 @@ class Fanout:
             self.metrics.region_errors.labels(region, "circuit_open").inc()
             raise RegionUnavailable(region)
         started = time.perf_counter()
-        with self.tracer.start_as_current_span("region call", attributes={"region": region}) as span:
+        spanned = (
+            contextlib.nullcontext(None)
+            if self.tracer is None
+            else self.tracer.start_as_current_span("region call", attributes={"region": region})
+        )
+        with spanned as span:
             try:
                 async with asyncio.timeout(self.timeout_seconds):
                     result = await call(adapter)
@@ -120,10 +127,13 @@ class Fanout:
                     raise
                 breaker.failed()
                 self.metrics.region_errors.labels(region, kind).inc()
-                span.set_attribute("region.failure", kind)
+                if span is not None:
+                    span.set_attribute("region.failure", kind)
                 raise RegionUnavailable(region) from error
             finally:
-                self.metrics.region_duration.labels(region).observe(time.perf_counter() - started)
+                self.metrics.labelled(self.metrics.region_duration, region).observe(
+                    time.perf_counter() - started
+                )
         breaker.succeeded()
         return result
 
