@@ -42,12 +42,10 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet, 
 from graphql.pyutils import Undefined
 from graphql.type import is_leaf_type, is_list_type, is_non_null_type, is_object_type
 
-from gateway.executor.resolvers import Resolvers
+from gateway.executor.resolvers import STRAWBERRY_DEFINITION, Resolvers
 from gateway.executor.runtime import PENDING, FieldPlan, ItemSite, Run
 from gateway.schema.prefetch import MISSING, PREFETCHED
 
-# graphql-core keeps the schema's strawberry definitions under this key of `extensions`.
-_DEFINITION = "strawberry-definition"
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
@@ -186,7 +184,7 @@ class _Compiler:
             plan.direct = self.resolvers.direct_call(definition, plan.node)
         field = self._constant("F", plan)
         complete = self._completion(definition.type, plan, field)
-        strawberry_field = (definition.extensions or {}).get(_DEFINITION)
+        strawberry_field = (definition.extensions or {}).get(STRAWBERRY_DEFINITION)
         attribute = _attribute(strawberry_field, definition.resolve)
         prefetched = _prefetched(strawberry_field)
         k = repr(key)
@@ -310,7 +308,7 @@ class _Compiler:
         return f"{check} and {coerced}", "s"
 
     def _leaf_classes(self, leaf: GraphQLOutputType) -> tuple[type, ...]:
-        definition = (getattr(leaf, "extensions", None) or {}).get(_DEFINITION)
+        definition = (getattr(leaf, "extensions", None) or {}).get(STRAWBERRY_DEFINITION)
         if isinstance(leaf, GraphQLEnumType):
             wrapped = getattr(definition, "wrapped_cls", None)
             return (wrapped,) if isinstance(wrapped, type) else ()
@@ -374,7 +372,7 @@ def _inline_coercion(coerce: Any, classes: tuple[type, ...]) -> str | None:
 def _origin(object_type: GraphQLObjectType) -> type | None:
     """The Python class whose instances complete as `object_type` without a check: its strawberry class,
     when the type has no `is_type_of` or strawberry's own (an isinstance check)."""
-    definition = (object_type.extensions or {}).get(_DEFINITION)
+    definition = (object_type.extensions or {}).get(STRAWBERRY_DEFINITION)
     origin = getattr(definition, "origin", None)
     if not isinstance(origin, type):
         return None

@@ -41,7 +41,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.unset import UnsetType
 
 # graphql-core keeps the schema's strawberry definitions under this key of `extensions`.
-_DEFINITION: Final = "strawberry-definition"
+STRAWBERRY_DEFINITION: Final = "strawberry-definition"
 # The resolvers strawberry's converter makes (`from_resolver`); any other is called as it is.
 _STRAWBERRY_RESOLVERS: Final = ("from_resolver.<locals>._async_resolver", "from_resolver.<locals>._resolver")
 # Values no resolver can change: kept values of these classes are handed out as they are.
@@ -65,7 +65,7 @@ class Resolvers:
         """How to call the resolver of `definition` for the field `node` directly, or None when the
         call must go through strawberry's wrapper (extensions, exception handlers, variables in its
         arguments, input types that convert themselves)."""
-        field = (definition.extensions or {}).get(_DEFINITION)
+        field = (definition.extensions or {}).get(STRAWBERRY_DEFINITION)
         if not self.enabled or not isinstance(field, StrawberryField):
             return None
         if field.base_resolver is None or field.extensions:
@@ -221,7 +221,7 @@ def _converts_itself(type_: GraphQLInputType, seen: frozenset[str] = frozenset()
     named = get_named_type(type_)
     if not isinstance(named, GraphQLInputObjectType) or named.name in seen:
         return False
-    definition = (named.extensions or {}).get(_DEFINITION)
+    definition = (named.extensions or {}).get(STRAWBERRY_DEFINITION)
     if getattr(definition, "from_input", None) is not None:
         return True
     inner = seen | {named.name}

@@ -8,7 +8,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine, create_engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 # SQLite waits this long for a writer's lock before it gives up.
@@ -34,17 +34,35 @@ def create_store_engine(
         # A region that cannot be reached must fail fast, not hang the deadline away.
         kwargs["connect_args"] = {"timeout": 5}
     engine = create_async_engine(parsed, **kwargs)
-    if parsed.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
+    _instrument(engine.sync_engine, on_statement)
+    return engine
+
+
+def sqlite_writer_engine(engine: AsyncEngine) -> Engine:
+    """A synchronous engine of one connection on the SQLite file of `engine`, with its pragmas and its
+    meter: the writer of regions/base/writes.py."""
+    writer = create_engine(
+        engine.url.set(drivername="sqlite"),
+        pool_size=1,
+        max_overflow=0,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+    )
+    _instrument(writer, _METERS.get(engine.sync_engine))
+    return writer
+
+
+def _instrument(engine: Engine, on_statement: Callable[[], None] | None) -> None:
+    """SQLite's pragmas on each new connection, and the meter on every statement."""
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", sqlite_pragmas)
     if on_statement is not None:
         callback = on_statement
-        _METERS[engine.sync_engine] = callback
+        _METERS[engine] = callback
 
         def count(*_args: object, **_kwargs: object) -> None:
             callback()
 
-        event.listen(engine.sync_engine, "before_cursor_execute", count)
-    return engine
+        event.listen(engine, "before_cursor_execute", count)
 
 
 def statement_meter(engine: AsyncEngine) -> Callable[[], None]:

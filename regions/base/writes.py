@@ -18,12 +18,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import Connection, create_engine, event
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from regions.base.engine import SQLITE_BUSY_TIMEOUT_SECONDS, sqlite_pragmas, statement_meter
+from regions.base.engine import sqlite_writer_engine
 
 T = TypeVar("T")
 Body = Callable[[Connection], T]
@@ -44,19 +44,7 @@ class SqliteWrites(StoreWrites):
     """A thread and a connection of the store's own (see the module's docstring for why)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = create_engine(
-            engine.url.set(drivername="sqlite"),
-            pool_size=1,
-            max_overflow=0,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
-        )
-        event.listen(self.engine, "connect", sqlite_pragmas)
-        meter = statement_meter(engine)
-
-        def count(*_args: Any, **_kwargs: Any) -> None:
-            meter()
-
-        event.listen(self.engine, "before_cursor_execute", count)
+        self.engine = sqlite_writer_engine(engine)
         self._thread: ThreadPoolExecutor | None = None
 
     async def transaction(self, body: Body[T]) -> T:
