@@ -173,3 +173,70 @@ async def test_the_statements_a_claims_page_costs_do_not_grow_with_its_size(gate
     # one statement for the page (with its count) and one for the page's billing providers, per region
     assert large == {"SCAL": 2, "NCAL": 2}
     assert all(statements <= large[code] for code, statements in small.items())
+
+
+# Every value a claim in a list can show, one selection each.
+LIST_LEAVES = (
+    "__typename",
+    "id",
+    "claimNumber",
+    "status",
+    "statusCategory",
+    "statusDetail",
+    "serviceFrom",
+    "serviceTo",
+    "receivedOn",
+    "billedAmount",
+    "allowedAmount",
+    "paidAmount",
+    "patientResponsibility",
+    "diagnosisCodes",
+    "region { code }",
+    "entity { taxId }",
+    "billingProvider { npi }",
+    *(f"member {{ {name} }}" for name in ("memberId firstName", "lastName", "dateOfBirth", "planType")),
+    *(f"payment {{ {name} }}" for name in ("vendor", "method", "reference", "amount", "paidOn __typename")),
+)
+
+
+def _list(selection: str) -> str:
+    return f"{{ claims(search: {{}}, first: 40) {{ edges {{ node {{ {selection} }} }} }} }}"
+
+
+def _shaped(value: object, like: object) -> object:
+    """`value` cut down to the keys of `like`, at every level."""
+    if isinstance(like, dict) and isinstance(value, dict):
+        return {key: _shaped(value[key], shape) for key, shape in like.items()}
+    return value
+
+
+@pytest.mark.parametrize("person", ["dana.reyes", "tess.nguyen"])
+async def test_a_list_showing_a_few_fields_shows_what_whole_claims_show(gateway: Gateway, person: str) -> None:
+    """A claims list reads only the columns its selection shows: each field alone has the value it has in
+    a list of whole claims (availableActions reads the whole record), for clinical and administrative
+    access, with and without a payment."""
+    whole = await gateway.query(_list(f"availableActions {' '.join(LIST_LEAVES)}"), as_user=person)
+    assert "errors" not in whole
+    whole_nodes = [edge["node"] for edge in whole["data"]["claims"]["edges"]]
+    assert {node["payment"] is None for node in whole_nodes} == {True, False}
+    for leaf in LIST_LEAVES:
+        alone = await gateway.query(_list(leaf), as_user=person)
+        assert "errors" not in alone, (leaf, alone)
+        nodes = [edge["node"] for edge in alone["data"]["claims"]["edges"]]
+        assert nodes == [_shaped(w, a) for w, a in zip(whole_nodes, nodes, strict=True)], leaf
+
+
+@pytest.mark.parametrize("field", ["billedAmount", "statusDetail", "serviceFrom"])
+async def test_a_field_a_list_forgot_to_read_is_an_error_not_a_value(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch, field: str
+) -> None:
+    """Were a claim field's columns missing from what lists read (`_CLAIM_READS`), the answer would say so
+    at the field's path rather than show a value that was never read."""
+    from gateway.schema import claims
+
+    monkeypatch.setitem(claims._CLAIM_READS, field, ())
+    monkeypatch.setattr(claims, "_claim_fields", claims._claim_fields.__wrapped__)
+    body = await gateway.query(_list(f"claimNumber {field}"), as_user="dana.reyes")
+    assert body["errors"]
+    assert {tuple(error["path"][-1:]) for error in body["errors"]} == {(field,)}
+    assert "UNREAD" not in str(body) and "unread" not in str(body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
@@ -135,7 +136,7 @@ class Claim(Node):
             status_category=record.status_category,
             status_detail=record.status_detail,
             payment=Payment.from_record(record.payment),
-            diagnosis_codes=None if record.diagnosis_codes is None else list(record.diagnosis_codes),
+            diagnosis_codes=_codes(record.diagnosis_codes),
             region=region(record.region),
             record=record,
             prefetched_entity=entity,
@@ -180,6 +181,12 @@ class Claim(Node):
         from gateway.schema.messages import claim_messages
 
         return await claim_messages(info, self.record, first, after)
+
+
+def _codes(codes: tuple[str, ...] | None) -> list[str] | None:
+    if isinstance(codes, tuple):
+        return list(codes)
+    return codes  # None, or UNREAD in a list that does not show them (`_CLAIM_READS`)
 
 
 async def claims_from_records(
@@ -252,6 +259,64 @@ class ClaimSearch:
     received_to: date | None = None
 
 
+# What each field of a claim in a list reads of its record (regions/base/rows.py `claim_reading`), beyond
+# what every claim read holds (its identity, order, Tax ID, provider and whether it has a payment); the
+# member's and the payment's fields by their own selections. A field not listed here (availableActions,
+# messages, one added later) may read anything, so a page that selects it reads whole records.
+_CLAIM_READS: dict[str, tuple[str, ...]] = {
+    "__typename": (),
+    "id": (),
+    "claimNumber": (),
+    "region": (),
+    "entity": (),
+    "billingProvider": (),
+    "receivedOn": (),
+    "member": (),
+    "payment": (),
+    "serviceFrom": ("service_from",),
+    "serviceTo": ("service_to",),
+    "billedAmount": ("billed_amount",),
+    "allowedAmount": ("allowed_amount",),
+    "paidAmount": ("paid_amount",),
+    "patientResponsibility": ("patient_responsibility",),
+    "status": ("status",),
+    "statusCategory": ("status_category",),
+    "statusDetail": ("status_detail",),
+    "diagnosisCodes": ("diagnosis_codes",),
+}
+_MEMBER_READS = {
+    "__typename": (),
+    "memberId": ("member.member_id",),
+    "firstName": ("member.first_name",),
+    "lastName": ("member.last_name",),
+    "dateOfBirth": ("member.date_of_birth",),
+    "planType": ("member.plan_type",),
+}
+_PAYMENT_READS = {
+    "__typename": (),
+    "vendor": ("payment.vendor",),
+    "method": ("payment.method",),
+    "reference": ("payment.reference",),
+    "amount": ("payment.amount",),
+    "paidOn": ("payment.paid_on",),
+}
+
+
+@lru_cache(maxsize=1024)
+def _claim_fields(
+    claim: frozenset[str], member: frozenset[str], payment: frozenset[str]
+) -> frozenset[str] | None:
+    """The record fields a page of claims with these selections needs; None: all of them."""
+    needed: set[str] = set()
+    for names, reads in ((claim, _CLAIM_READS), (member, _MEMBER_READS), (payment, _PAYMENT_READS)):
+        for name in names:
+            read = reads.get(name)
+            if read is None:
+                return None
+            needed.update(read)
+    return frozenset(needed)
+
+
 def _claim_cursor(claim: ClaimRecord) -> str:
     return encode_cursor(claim.received_on.isoformat(), claim.claim_number)
 
@@ -280,6 +345,10 @@ async def search_claims(
     regions = None if search.regions is None else [code.value for code in search.regions]
     scope = access.claim_scope(context.principal, regions, search.tax_id)
     with_total = "totalCount" in selected(info)
+    node = selected(info, "edges", "node")
+    fields = _claim_fields(
+        node, selected(info, "edges", "node", "member"), selected(info, "edges", "node", "payment")
+    )
     keys = [
         RegionQuery(
             code,
@@ -292,13 +361,14 @@ async def search_claims(
                 after=cursor,
                 limit=limit,
                 with_total=with_total,
+                fields=fields,
             ),
         )
         for code, tax_ids in sorted(scope.items())
     ]
     pages = await region_pages(context, context.loaders.claim_page, keys)
     claims, has_more = merge_pages(pages, limit, _order_key)
-    nodes = await claims_from_records(info, claims, selected(info, "edges", "node"))
+    nodes = await claims_from_records(info, claims, node)
     # Edges' cursors are built only when the selection asks for them: a list is walked by
     # pageInfo.endCursor, which is the last claim's.
     if "cursor" in selected(info, "edges"):

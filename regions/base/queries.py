@@ -28,6 +28,8 @@ class ClaimSearch:
     after: ClaimCursor | None = None
     limit: int = 20
     with_total: bool = False
+    # The fields of the claim records the page needs (regions/base/rows.py `claim_reading`); None: all.
+    fields: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Generic, TypeVar, dataclass_transform
+from typing import Any, Final, Generic, TypeVar, dataclass_transform
 
 T = TypeVar("T")
 
@@ -22,6 +22,23 @@ def record(cls: type[T]) -> type[T]:
     those of a frozen dataclass (by value), and `dataclasses.replace` works as before.
     tests/test_claim_records.py checks that mypy still refuses assignments."""
     return dataclass(slots=True, unsafe_hash=True)(cls)
+
+
+class Unread(Enum):
+    """What a record read for a list holds in a field the list's selection does not show
+    (regions/base/rows.py `claim_reading`): a list reads a few of a claim's columns, not all 28. A value
+    nobody asked for never reaches an answer; were one read by mistake, it is of no type a field accepts,
+    so the answer says so (an error at its path) instead of showing a wrong value."""
+
+    UNREAD = "unread"
+
+    def __str__(self) -> str:
+        # Scalars such as Decimal serialize with `str`: without text of its own, UNREAD fails there too.
+        raise TypeError("a field the list did not read")
+
+
+# Typed Any so that it may stand in a field of any type.
+UNREAD: Final[Any] = Unread.UNREAD
 
 
 class ClaimStatus(Enum):

@@ -49,12 +49,12 @@ from regions.base.records import (
 )
 from regions.base.rows import (
     ATTACHMENT_COLUMNS,
-    CLAIM_COLUMNS,
     MEMBER_COLUMNS,
     MESSAGE_COLUMNS,
     PROVIDER_COLUMNS,
+    ClaimReading,
     attachment_record,
-    claim_record,
+    claim_reading,
     member_record,
     message_record,
     provider_record,
@@ -93,25 +93,29 @@ class RegionStore:
 
     async def claims_by_pks(self, pks: Sequence[int]) -> dict[int, ClaimRecord]:
         single, bound = keys(pks)
+        reading = claim_reading()
 
         def build() -> Select[Any]:
-            return _claims_select().where(one_of(claims.c.id, "pks", single))
+            return _claims_select(reading).where(one_of(claims.c.id, "pks", single))
 
         rows = await self._rows(("claims_by_pks", single), build, {"pks": bound})
-        decoding = self.reads.decoding
-        return {row[0]: claim_record(self.region, row, decoding) for row in rows}
+        decode, region, decoding = reading.decode, self.region, self.reads.decoding
+        return {row[0]: decode(region, row, decoding) for row in rows}
 
     async def claims_by_numbers(self, numbers: Sequence[str]) -> dict[str, ClaimRecord]:
         single, bound = keys(numbers)
+        reading = claim_reading()
 
         def build() -> Select[Any]:
-            return _claims_select().where(one_of(claims.c.claim_number, "numbers", single))
+            return _claims_select(reading).where(one_of(claims.c.claim_number, "numbers", single))
 
         rows = await self._rows(("claims_by_numbers", single), build, {"numbers": bound})
-        decoding = self.reads.decoding
-        return {row[1]: claim_record(self.region, row, decoding) for row in rows}
+        decode, region, decoding = reading.decode, self.region, self.reads.decoding
+        return {row[1]: decode(region, row, decoding) for row in rows}
 
     async def search_claims(self, search: ClaimSearch) -> Page[ClaimRecord]:
+        """A page of claims newest first; its records hold only `search.fields` (and what identifies and
+        orders a claim), the others UNREAD."""
         if not search.tax_ids:
             return Page(items=[], has_more=False, total=0 if search.with_total else None)
         one_tax_id, tax_ids = keys(sorted(search.tax_ids))
@@ -121,6 +125,7 @@ class RegionStore:
         received_from = search.received_from is not None
         received_to = search.received_to is not None
         after = search.after is not None
+        reading = claim_reading(search.fields)
 
         def build() -> tuple[Select[Any], Select[Any]]:
             conditions = [one_of(claims.c.tax_id, "tax_ids", one_tax_id)]
@@ -142,7 +147,7 @@ class RegionStore:
                     )
                 )
             page = (
-                _claims_select()
+                _claims_select(reading)
                 .where(*page_conditions)
                 .order_by(claims.c.received_on.desc(), claims.c.claim_number.desc())
                 .limit(_LIMIT)
@@ -163,10 +168,11 @@ class RegionStore:
         shape = (
             ("search_claims", one_tax_id, by_number, by_status, one_status),
             (received_from, received_to, after),
+            search.fields,
         )
         rows, total = await self._page(shape, build, values, search.with_total, after)
-        decoding = self.reads.decoding
-        items = [claim_record(self.region, row, decoding) for row in rows[: search.limit]]
+        decode, region, decoding = reading.decode, self.region, self.reads.decoding
+        items = [decode(region, row, decoding) for row in rows[: search.limit]]
         return Page(items=items, has_more=len(rows) > search.limit, total=total)
 
     # ----------------------------------------------------------------- members
@@ -489,8 +495,8 @@ def _param(column: ColumnElement[Any], name: str) -> BindParameter[Any]:
     return _bindparam(name, type_=column.type)
 
 
-def _claims_select() -> Select[Any]:
-    return select(*CLAIM_COLUMNS).join(members, members.c.id == claims.c.member_id)
+def _claims_select(reading: ClaimReading) -> Select[Any]:
+    return select(*reading.columns).join(members, members.c.id == claims.c.member_id)
 
 
 def _attachments_select() -> Select[Any]:
