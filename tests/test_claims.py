@@ -211,7 +211,9 @@ def _shaped(value: object, like: object) -> object:
 
 
 @pytest.mark.parametrize("person", ["dana.reyes", "tess.nguyen"])
-async def test_a_list_showing_a_few_fields_shows_what_whole_claims_show(gateway: Gateway, person: str) -> None:
+async def test_a_list_showing_a_few_fields_shows_what_whole_claims_show(
+    gateway: Gateway, person: str
+) -> None:
     """A claims list reads only the columns its selection shows: each field alone has the value it has in
     a list of whole claims (availableActions reads the whole record), for clinical and administrative
     access, with and without a payment."""

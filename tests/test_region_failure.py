@@ -57,6 +57,29 @@ async def test_the_breaker_opens_after_repeated_failures_and_answers_at_once(nca
     assert 'region_backend_errors_total{kind="circuit_open",region="NCAL"}' in text
 
 
+async def test_a_claim_number_search_is_not_failed_by_a_region_that_cannot_hold_it(
+    ncal_down: Gateway,
+) -> None:
+    """Each region numbers its claims in its own format: a Southern California number is looked for in
+    SCAL alone, so NCAL being down (its circuit open) costs that search nothing."""
+    for _ in range(6):
+        await ncal_down.query(CLAIMS, as_user="dana.reyes")
+    assert ncal_down.runtime.fanout.breakers["NCAL"].opened_at is not None
+    body = await ncal_down.query(
+        """{ claims(search: {claimNumber: "SCAL0000000001"}) { totalCount edges { node { claimNumber } } } }""",
+        as_user="dana.reyes",
+    )
+    assert "errors" not in body
+    assert body["data"]["claims"]["totalCount"] == 1
+    assert [edge["node"]["claimNumber"] for edge in body["data"]["claims"]["edges"]] == ["SCAL0000000001"]
+    # a number of NCAL's own format still reports NCAL down
+    body = await ncal_down.query(
+        """{ claims(search: {claimNumber: "NCAL0000000001"}) { edges { node { claimNumber } } } }""",
+        as_user="dana.reyes",
+    )
+    assert body["errors"][0]["extensions"]["region"] == "NCAL"
+
+
 class SlowAdapter(RegionAdapter):
     """A region whose backend answers claims searches after a delay (an injected fault)."""
 
@@ -101,16 +124,22 @@ class FlakyAdapter(RegionAdapter):
 
 @pytest.fixture
 async def ncal_flaky(seeded: StoreUrls, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gateway]:
-    settings = settings_for(seeded, tmp_path_factory.mktemp("flaky"), breaker_failures=3, breaker_cooldown_seconds=0.3)
+    settings = settings_for(
+        seeded, tmp_path_factory.mktemp("flaky"), breaker_failures=3, breaker_cooldown_seconds=0.3
+    )
     async for running in start_gateway(settings):
         regions = running.runtime.regions
         assert isinstance(regions, dict)
-        flaky = type("FlakyNorthernCalifornia", (FlakyAdapter,), {"rules": regions["NCAL"].rules, "down": True})
+        flaky = type(
+            "FlakyNorthernCalifornia", (FlakyAdapter,), {"rules": regions["NCAL"].rules, "down": True}
+        )
         regions["NCAL"] = flaky(regions["NCAL"].store)
         yield running
 
 
-async def test_the_breaker_half_opens_to_probe_and_closes_when_the_region_is_back(ncal_flaky: Gateway) -> None:
+async def test_the_breaker_half_opens_to_probe_and_closes_when_the_region_is_back(
+    ncal_flaky: Gateway,
+) -> None:
     breaker = ncal_flaky.runtime.fanout.breakers["NCAL"]
     for _ in range(3):
         await ncal_flaky.query(CLAIMS, as_user="dana.reyes")
@@ -164,7 +193,9 @@ async def test_a_region_turning_connections_away_is_unavailable_not_a_bug(gatewa
     regions = gateway.runtime.regions
     assert isinstance(regions, dict)
     original = regions["NCAL"]
-    regions["NCAL"] = type("CrowdedNorthernCalifornia", (CrowdedAdapter,), {"rules": original.rules})(original.store)
+    regions["NCAL"] = type("CrowdedNorthernCalifornia", (CrowdedAdapter,), {"rules": original.rules})(
+        original.store
+    )
     try:
         body = await gateway.query(CLAIMS, as_user="dana.reyes")
     finally:
@@ -173,5 +204,8 @@ async def test_a_region_turning_connections_away_is_unavailable_not_a_bug(gatewa
     assert body.get("data"), body
     assert {e["node"]["region"]["code"] for e in body["data"]["claims"]["edges"]} == {"SCAL"}
     assert body["errors"] == [
-        {"message": body["errors"][0]["message"], "extensions": {"code": "REGION_UNAVAILABLE", "region": "NCAL"}}
+        {
+            "message": body["errors"][0]["message"],
+            "extensions": {"code": "REGION_UNAVAILABLE", "region": "NCAL"},
+        }
     ]

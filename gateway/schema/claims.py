@@ -349,12 +349,14 @@ async def search_claims(
     fields = _claim_fields(
         node, selected(info, "edges", "node", "member"), selected(info, "edges", "node", "payment")
     )
+    claim_number = search.claim_number.strip().upper() if search.claim_number else None
+    adapters = context.runtime.regions
     keys = [
         RegionQuery(
             code,
             ClaimQuery(
                 tax_ids=tax_ids,
-                claim_number=search.claim_number.strip().upper() if search.claim_number else None,
+                claim_number=claim_number,
                 statuses=frozenset(search.status) if search.status else None,
                 received_from=search.received_from,
                 received_to=search.received_to,
@@ -365,6 +367,8 @@ async def search_claims(
             ),
         )
         for code, tax_ids in sorted(scope.items())
+        # A claim number names its region (each has its own format): the others are not asked at all.
+        if claim_number is None or adapters[code].is_own_claim_number(claim_number)
     ]
     pages = await region_pages(context, context.loaders.claim_page, keys)
     claims, has_more = merge_pages(pages, limit, _order_key)
