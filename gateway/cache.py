@@ -105,24 +105,31 @@ class InProcessCache:
         if entry is not None and entry[1] is not None and entry[1] <= time.monotonic():
             del self._values[key]
             entry = None
-        self._metrics.cache_requests.labels(_cache_name(key), "miss" if entry is None else "hit").inc()
+        metrics = self._metrics
+        metrics.labelled(metrics.cache_requests, _cache_name(key), "miss" if entry is None else "hit").inc()
         return entry
 
-    async def get(self, key: str) -> bytes | None:
+    def _get(self, key: str) -> bytes | None:
         entry = self._live(key)
         return None if entry is None else entry[0]
 
-    async def get_and_touch(self, key: str, ttl_seconds: float) -> bytes | None:
+    def _get_and_touch(self, key: str, ttl_seconds: float) -> bytes | None:
         entry = self._live(key)
         if entry is None:
             return None
         self._values[key] = (entry[0], time.monotonic() + ttl_seconds)
         return entry[0]
 
+    async def get(self, key: str) -> bytes | None:
+        return self._get(key)
+
+    async def get_and_touch(self, key: str, ttl_seconds: float) -> bytes | None:
+        return self._get_and_touch(key, ttl_seconds)
+
     async def get_and_touch_with(
         self, key: str, ttl_seconds: float, other: str
     ) -> tuple[bytes | None, bytes | None]:
-        return await self.get_and_touch(key, ttl_seconds), await self.get(other)
+        return self._get_and_touch(key, ttl_seconds), self._get(other)
 
     async def set(self, key: str, value: bytes, ttl_seconds: float | None = None) -> None:
         expires = None if ttl_seconds is None else time.monotonic() + ttl_seconds
@@ -223,7 +230,8 @@ class RedisCache:
     def _hit(self, key: str, value: bytes | str | None) -> bytes | None:
         if isinstance(value, str):  # only when a client decodes responses, which this one does not
             value = value.encode()
-        self._metrics.cache_requests.labels(_cache_name(key), "miss" if value is None else "hit").inc()
+        metrics = self._metrics
+        metrics.labelled(metrics.cache_requests, _cache_name(key), "miss" if value is None else "hit").inc()
         return value
 
     async def get(self, key: str) -> bytes | None:

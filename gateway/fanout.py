@@ -150,6 +150,15 @@ class Fanout:
         grouped: dict[str, list[K]] = {}
         for key in keys:
             grouped.setdefault(region_of(key), []).append(key)
+        if len(grouped) == 1:
+            # One region has nothing to run alongside: awaited here, without gather's task and its turns
+            # of the event loop. Its outcome is handed back as gather's would be.
+            [(region, batch)] = grouped.items()
+            try:
+                fetched = await self.call(region, lambda adapter: fetch(adapter, batch))
+            except RegionUnavailable as error:
+                return [error] * len(keys)
+            return [fetched.get(key) for key in keys]
         regions = list(grouped)
 
         def fetch_region(region: str) -> Callable[[RegionAdapter], Awaitable[Mapping[K, V]]]:

@@ -129,6 +129,10 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> GatewayContext:
+        return await self._context(request)
+
+    async def _context(self, request: Request | WebSocket) -> GatewayContext:
+        """The request's context (no part of it refers to the sub-response strawberry passes along)."""
         principal = await self.authenticator.principal_for(request)
         runtime = self.runtime
         scope = LoaderScope(
@@ -153,8 +157,9 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         request = Request(scope, receive)
         started = time.perf_counter()
         response = await self._answer(request)
-        operation_type = str(getattr(request.state, "operation_type", "unknown"))
-        outcome = str(getattr(request.state, "outcome", "ok"))
+        state = request.state
+        operation_type = str(getattr(state, "operation_type", "unknown"))
+        outcome = str(getattr(state, "outcome", "ok"))
         metrics = self.runtime.metrics
         metrics.labelled(metrics.graphql_requests, operation_type, outcome).inc()
         metrics.labelled(metrics.graphql_duration, operation_type).observe(time.perf_counter() - started)
@@ -202,11 +207,12 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         value, context — so authentication answers before the body is read —, body, execution, result,
         response), without what only other requests need: its WebSocket branch, a general content-type
         parser (the caller saw JSON), stream transports (none is configured) and its checks for streamed
-        and incremental results (`Schema.execute` returns neither then). A batch goes on through `run`."""
+        and incremental results (`Schema.execute` returns neither then), and its sub-response: nothing
+        on this path can change it (the context does not hold it), so the answer is made without one, as
+        `create_response` makes it from an untouched one. A batch goes on through `run`."""
         root_value = None  # a view of `GraphQL[GatewayContext, None]`: no root value to get
         request_adapter = self.request_adapter_class(request)
-        sub_response = await self.get_sub_response(request)
-        context = await self.get_context(request, response=sub_response)
+        context = await self._context(request)
         data = self.parse_json(await request_adapter.get_body())
         if isinstance(data, list):
             return await self.run(request, context=context, root_value=root_value)
@@ -215,13 +221,12 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             raise HTTPException(400, "The request body must be a JSON object, or a list of them for a batch.")
         operation = _operation_data(data)
         await self._admit([operation])
-        result = await self.execute_single(
-            request, request_adapter, sub_response, context, root_value, operation
-        )
+        # strawberry's `execute_single` reads nothing of its sub-response either.
+        result = await self.execute_single(request, request_adapter, None, context, root_value, operation)
         response_data = await self.process_result(request, result)
         if result.errors:
             self._handle_errors(result.errors, response_data)
-        return self.create_response(response_data, sub_response)
+        return self._response(request, response_data, 200)
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         return wants_ide(request)
@@ -371,8 +376,15 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         request: Request | None = getattr(sub_response, "request", None)
+        response = self._response(request, response_data, sub_response.status_code or 200)
+        for name, value in sub_response.headers.items():
+            if name.lower() not in {"content-type", "content-length"}:
+                response.headers.append(name, value)
+        return response
+
+    def _response(self, request: Request | None, response_data: Any, status: int) -> Response:
+        """The HTTP answer of a GraphQL response (`status` unless the request was refused as a whole)."""
         media_type = "application/json" if request is None else negotiated_media_type(request)
-        status = sub_response.status_code or 200
         retry_after = None
         if request is not None and getattr(request.state, "request_error", False):
             retry_after = getattr(request.state, "rate_limited", None)
@@ -385,9 +397,6 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         response = Response(orjson.dumps(response_data), status_code=status, media_type=media_type)
         if retry_after is not None:
             response.headers["retry-after"] = str(retry_after)
-        for name, value in sub_response.headers.items():
-            if name.lower() not in {"content-type", "content-length"}:
-                response.headers.append(name, value)
         return response
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:

@@ -206,6 +206,8 @@ class ClaimByNumberLoader(_Loader[RegionClaimNumber, ClaimRecord | None]):
 async def _pages(
     batch: list[RegionQuery[S]], search: Callable[[S], Awaitable[Page[V]]]
 ) -> dict[RegionQuery[S], Page[V]]:
+    if len(batch) == 1:  # the common case: nothing to run alongside, so no task to make
+        return {batch[0]: await search(batch[0].query)}
     pages = await asyncio.gather(*(search(key.query) for key in batch))
     return dict(zip(batch, pages, strict=True))
 

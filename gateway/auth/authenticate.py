@@ -219,17 +219,14 @@ class Authenticator:
     async def _kept_person(
         self, user_pk: int, session_id: str | None, active_region: str | None, generation: bytes | None
     ) -> Principal:
-        """`_person`, kept at the directory generation read before it."""
+        """`_person`, kept at the directory generation read before it. A cache without a generation
+        (never written, or lost with Redis) is given a new one, since principals kept at any earlier one
+        must not answer."""
         return await self._principals.kept(
             (user_pk, session_id, active_region),
-            await self._generation(generation),
+            generation if generation is not None else await directory_changed(self._cache),
             lambda: self._person(user_pk, session_id=session_id, active_region=active_region),
         )
-
-    async def _generation(self, read: bytes | None) -> bytes:
-        """The directory generation as read from the shared cache; a new one if the cache has none (never
-        written, or lost with Redis), since principals kept at any earlier one must not answer."""
-        return read if read is not None else await directory_changed(self._cache)
 
     def _verified(self, token: str) -> AccessClaims | PartnerClaims | None:
         """The claims of a person's or a partner's token of this gateway, its signature checked once per

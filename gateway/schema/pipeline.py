@@ -32,8 +32,6 @@ _STEPS: Final = ("on_operation", "on_parse", "on_validate", "on_execute")
 # A step's hooks: for each extension (by its place in the list) that has one, the hook (a generator
 # function of the extension) and whether it is asynchronous.
 _StepHooks = tuple[tuple[int, Callable[[Any], Any], bool], ...]
-# One request's hooks of one step: the extension, its hook, whether asynchronous.
-_Hooks = list[tuple[SchemaExtension, Callable[[Any], Any], bool]]
 _Started = Generator[None, None, None] | AsyncGenerator[None, None]
 
 
@@ -84,21 +82,17 @@ class PlannedRunner(SchemaExtensionsRunner):
         super().__init__(execution_context, extensions)
         self.plan = plan
 
-    def _hooks(self, step: str) -> _Hooks:
-        extensions = self.extensions
-        return [(extensions[index], hook, is_async) for index, hook, is_async in self.plan.steps[step]]
-
     def operation(self) -> OperationContextManager:
-        return _Operation(self._hooks("on_operation"))
+        return _Operation(self.extensions, self.plan.steps["on_operation"])
 
     def parsing(self) -> ParsingContextManager:
-        return _Parsing(self._hooks("on_parse"))
+        return _Parsing(self.extensions, self.plan.steps["on_parse"])
 
     def validation(self) -> ValidationContextManager:
-        return _Validation(self._hooks("on_validate"))
+        return _Validation(self.extensions, self.plan.steps["on_validate"])
 
     def executing(self) -> ExecutingContextManager:
-        return _Executing(self._hooks("on_execute"))
+        return _Executing(self.extensions, self.plan.steps["on_execute"])
 
     async def get_extensions_results(self, ctx: ExecutionContext) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -120,15 +114,18 @@ class _Step(ExtensionContextManagerBase):
     exactly as they do in strawberry. As in strawberry, a hook that raises on the way in leaves the hooks
     entered before it unfinished, and no exception is ever suppressed by the step."""
 
-    __slots__ = ("planned", "started")
+    __slots__ = ("extensions", "planned", "started")
 
-    def __init__(self, hooks: _Hooks) -> None:  # strawberry's would inspect every extension again
-        self.planned = hooks
+    def __init__(self, extensions: list[SchemaExtension], planned: _StepHooks) -> None:
+        # (strawberry's would inspect every extension again)
+        self.extensions = extensions
+        self.planned = planned
         self.started: list[tuple[_Started, bool]] = []
 
     async def __aenter__(self) -> None:
-        for extension, hook, is_async in self.planned:
-            generator = hook(extension)
+        extensions = self.extensions
+        for index, hook, is_async in self.planned:
+            generator = hook(extensions[index])
             if is_async:
                 try:
                     await generator.__anext__()
@@ -152,47 +149,36 @@ class _Step(ExtensionContextManagerBase):
             await _exit_stack(started).__aexit__(exc_type, exc_value, traceback)
             return
         while started:
+            # Resumed after its `yield`, a hook normally ends there; anything else is what its context
+            # manager's exit would raise.
             generator, is_async = started.pop()
-            failure = (
-                await _finish_async(cast(AsyncGenerator[None, None], generator))
-                if is_async
-                else _finish(cast(Generator[None, None, None], generator))
-            )
-            if failure is not None:
-                stack = _exit_stack(started)
-                # First out, as the exit of the hook that failed would have raised it.
-                stack.push(partial(_reraise, failure))
-                await stack.__aexit__(None, None, None)
-                return
+            failure: BaseException
+            try:
+                if is_async:
+                    try:
+                        await cast(AsyncGenerator[None, None], generator).__anext__()
+                    except StopAsyncIteration:
+                        continue
+                else:
+                    try:
+                        next(cast(Generator[None, None, None], generator))
+                    except StopIteration:
+                        continue
+                failure = RuntimeError("generator didn't stop")
+            except BaseException as error:
+                failure = error
+            stack = _exit_stack(started)
+            # First out, as the exit of the hook that failed would have raised it.
+            stack.push(partial(_reraise, failure))
+            await stack.__aexit__(None, None, None)
+            return
 
     def __enter__(self) -> None:
         # Synchronous execution (`Schema.execute_sync`) keeps strawberry's own way: its inspection of the
         # hooks, then its exit stack.
-        super().__init__([extension for extension, _hook, _is_async in self.planned])
+        extensions = self.extensions
+        super().__init__([extensions[index] for index, _hook, _is_async in self.planned])
         super().__enter__()
-
-
-def _finish(generator: Generator[None, None, None]) -> BaseException | None:
-    """Resume a hook after its `yield`: None when it ends there, else what its context manager's exit
-    would raise."""
-    try:
-        next(generator)
-    except StopIteration:
-        return None
-    except BaseException as error:
-        return error
-    return RuntimeError("generator didn't stop")
-
-
-async def _finish_async(generator: AsyncGenerator[None, None]) -> BaseException | None:
-    """`_finish` for an asynchronous hook."""
-    try:
-        await generator.__anext__()
-    except StopAsyncIteration:
-        return None
-    except BaseException as error:
-        return error
-    return RuntimeError("generator didn't stop")
 
 
 def _exit_stack(started: list[tuple[_Started, bool]]) -> contextlib.AsyncExitStack:
