@@ -378,7 +378,10 @@ def fresh_stores(data_dir: Path, claims_per_region: int) -> Path:
     shutil.copytree(seeded, run, ignore=shutil.ignore_patterns(".seeded", "*-wal", "*-shm"))
     # A data set seeded before the latest migrations is brought up to them, as `make run` would.
     subprocess.run(
-        [PYTHON, "-m", "gateway", "migrate"], cwd=ROOT, env={**os.environ, "DATA_DIR": str(run)}, check=True
+        [PYTHON, "-m", "gateway", "migrate"],
+        cwd=ROOT,
+        env={**os.environ, "DATA_DIR": str(run), "LOG_LEVEL": "WARNING"},
+        check=True,
     )
     return run
 
