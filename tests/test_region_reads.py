@@ -246,3 +246,15 @@ async def test_message_lists_and_their_counts_are_read_from_an_index_alone(gatew
     columns = {index["name"]: index["column_names"] for index in indexes}
     assert columns["ix_messages_owner_tax_sent"] == ["owner_user_id", "tax_id", "sent_at", "id"]
     assert columns["ix_messages_claim_tax_sent"] == ["claim_id", "tax_id", "sent_at", "id"]
+
+
+async def test_a_store_keeps_a_bounded_number_of_compiled_statements(gateway: Gateway) -> None:
+    """Statement shapes include the columns a claims list's selection reads, which clients choose: however
+    many shapes they send, a store keeps a bounded number compiled, and reads go on working."""
+    store = gateway.runtime.regions["SCAL"].store
+    for shape in range(3000):
+        store.reads.statement(("probe", shape), lambda: select(claims.c.id))
+    assert len(store.reads._statements) <= 1024
+    rows = await _typed_rows(store, claims)
+    page = await store.search_claims(ClaimSearch(tax_ids=frozenset(row["tax_id"] for row in rows)))
+    assert page.items

@@ -118,6 +118,10 @@ def keys(values: Collection[Any]) -> tuple[bool, Any]:
     return False, list(values)
 
 
+# How many compiled statements a store keeps (`StoreReads.statement`).
+_STATEMENTS_KEPT = 1024
+
+
 @dataclass(frozen=True, slots=True)
 class ReadStatement:
     """A statement compiled for one dialect: its SQL text, and how to bind its parameters in order."""
@@ -162,6 +166,10 @@ class StoreReads:
         """The compiled statement of a query shape, built by `build` the first time it is asked for."""
         found = self._statements.get(shape)
         if found is None:
+            if len(self._statements) >= _STATEMENTS_KEPT:
+                # Shapes include the columns a list's selection reads, which clients choose: kept without
+                # bound, varied selections would grow this for ever. The usual few are compiled again.
+                self._statements.clear()
             found = self._statements[shape] = _compile(build(), self.dialect)
         return found
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache, partial
+from functools import lru_cache, partial
 from operator import mul
 from typing import Any
 
@@ -163,7 +163,8 @@ class ClaimReading:
     decode: Callable[[str, Row, Decoding], ClaimRecord]
 
 
-@cache
+# Bounded: the field sets come from clients' selections.
+@lru_cache(maxsize=512)
 def claim_reading(fields: frozenset[str] | None = None) -> ClaimReading:
     """How to read claims with `fields` (record field names, the member's and payment's dotted; None:
     every field). Each row costs a column (~0.15 µs in sqlite3) and a conversion per field read, and a
