@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from gateway.errors import RegionUnavailable
+from gateway.gather import gather
 from gateway.observability import Metrics
 from regions.base.adapter import RegionAdapter
 from regions.base.errors import RegionUnavailableError
@@ -150,21 +151,12 @@ class Fanout:
         grouped: dict[str, list[K]] = {}
         for key in keys:
             grouped.setdefault(region_of(key), []).append(key)
-        if len(grouped) == 1:
-            # One region has nothing to run alongside: awaited here, without gather's task and its turns
-            # of the event loop. Its outcome is handed back as gather's would be.
-            [(region, batch)] = grouped.items()
-            try:
-                fetched = await self.call(region, lambda adapter: fetch(adapter, batch))
-            except RegionUnavailable as error:
-                return [error] * len(keys)
-            return [fetched.get(key) for key in keys]
         regions = list(grouped)
 
         def fetch_region(region: str) -> Callable[[RegionAdapter], Awaitable[Mapping[K, V]]]:
             return lambda adapter: fetch(adapter, grouped[region])
 
-        outcomes = await asyncio.gather(
+        outcomes = await gather(
             *(self.call(region, fetch_region(region)) for region in regions), return_exceptions=True
         )
         found: dict[K, V | RegionUnavailable | None] = {}

@@ -18,6 +18,7 @@ from gateway.directory.records import AgreementRecord, AssociationRecord, Entity
 from gateway.directory.store import DirectoryStore
 from gateway.errors import RegionUnavailable
 from gateway.fanout import Fanout
+from gateway.gather import gather
 from gateway.observability import Metrics
 from regions.base.adapter import RegionAdapter
 from regions.base.queries import ClaimSearch, MessageSearch, ProviderSearch
@@ -206,9 +207,7 @@ class ClaimByNumberLoader(_Loader[RegionClaimNumber, ClaimRecord | None]):
 async def _pages(
     batch: list[RegionQuery[S]], search: Callable[[S], Awaitable[Page[V]]]
 ) -> dict[RegionQuery[S], Page[V]]:
-    if len(batch) == 1:  # the common case: nothing to run alongside, so no task to make
-        return {batch[0]: await search(batch[0].query)}
-    pages = await asyncio.gather(*(search(key.query) for key in batch))
+    pages = await gather(*(search(key.query) for key in batch))
     return dict(zip(batch, pages, strict=True))
 
 
