@@ -4,10 +4,7 @@ import { type ReactNode, useEffect, useMemo, useState, useSyncExternalStore } fr
 import { Provider, useQuery, useSubscription } from "urql";
 
 import { createPortalClient } from "./graphql/client";
-import InBasketArrivals from "./graphql/InBasketArrivals.graphql";
-import type { ArrivedMessage, ViewerData } from "./graphql/types";
-import UnreadCount from "./graphql/UnreadCount.graphql";
-import Viewer from "./graphql/Viewer.graphql";
+import { InBasketArrivalsDocument, UnreadCountDocument, ViewerDocument } from "./graphql/generated/graphql";
 import { IdlePrompt } from "./IdlePrompt";
 import { Arrivals, type ArrivalsState } from "./live";
 import { Link, match, navigate, useLocation } from "./router";
@@ -105,12 +102,10 @@ function SignedOut({ notice }: { notice: string | null }) {
 
 function SignedIn() {
   const { path } = useLocation();
-  const [viewerResult] = useQuery<ViewerData>({ query: Viewer });
-  const [unreadResult, refetchUnread] = useQuery<{ viewer: { unread: { totalCount: number } } | null }>({
-    query: UnreadCount,
-  });
+  const [viewerResult] = useQuery({ query: ViewerDocument });
+  const [unreadResult, refetchUnread] = useQuery({ query: UnreadCountDocument });
   const [arrivals, setArrivals] = useState<ArrivalsState>({ count: 0, latest: null });
-  useSubscription<{ inBasket: ArrivedMessage }>({ query: InBasketArrivals }, (_previous, data) => {
+  useSubscription({ query: InBasketArrivalsDocument }, (_previous, data) => {
     setArrivals((current) => ({ count: current.count + 1, latest: data.inBasket }));
     refetchUnread({ requestPolicy: "network-only" });
     return data;

@@ -11,7 +11,14 @@ import {
 } from "react";
 import type { CombinedError } from "urql";
 
-import type { ClaimStatus, MessageFolder, MessageKind, PlanType, RfiSubtopic, UserError } from "./graphql/types";
+import type {
+  ClaimStatus,
+  MessageFolder,
+  MessageKind,
+  PlanType,
+  RfiSubtopic,
+  UserErrorFieldsFragment as UserError,
+} from "./graphql/generated/graphql";
 
 export const PORTAL_NAME = "Online Affiliate";
 

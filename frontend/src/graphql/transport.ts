@@ -1,13 +1,10 @@
 // How a GraphQL request reaches the gateway: the session's bearer token, the CSRF preflight header the
 // gateway asks of every browser request (HTTP.md), one retry after renewing a lapsed token, and — for
 // uploads — XMLHttpRequest, the one browser API that reports upload progress.
-import { documents } from "virtual:trusted-documents";
-
 import { session } from "../session";
+import { trustedText } from "./trusted";
 
 type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
-
-const TEXT_BY_HASH = new Map(Object.values(documents).map((document) => [document.hash, document.text]));
 
 interface GraphQLBody {
   query?: string;
@@ -24,7 +21,7 @@ async function persistedQueryMissing(response: Response): Promise<boolean> {
 function withDocumentText(body: BodyInit | null | undefined): string | null {
   if (typeof body !== "string") return null;
   const request = JSON.parse(body) as GraphQLBody;
-  const text = TEXT_BY_HASH.get(request.extensions?.persistedQuery?.sha256Hash ?? "");
+  const text = trustedText(request.extensions?.persistedQuery?.sha256Hash ?? "");
   return text === undefined ? null : JSON.stringify({ ...request, query: text });
 }
 

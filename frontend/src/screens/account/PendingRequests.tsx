@@ -2,17 +2,21 @@
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 
-import DecideAssociation from "../../graphql/DecideAssociation.graphql";
-import PendingAssociations from "../../graphql/PendingAssociations.graphql";
-import type { Connection, PendingAssociation, UserError } from "../../graphql/types";
+import {
+  DecideAssociationDocument,
+  PendingAssociationsDocument,
+  type PendingAssociationsQuery,
+} from "../../graphql/generated/graphql";
 import { Alert, Dialog, Page, RequestError, TextArea, UserErrors, date } from "../../ui";
 
+type PendingAssociation = PendingAssociationsQuery["pendingAssociations"]["edges"][number]["node"];
+
 export function PendingRequests() {
-  const [result, refetch] = useQuery<{ pendingAssociations: Connection<PendingAssociation> }>({
-    query: PendingAssociations,
+  const [result, refetch] = useQuery({
+    query: PendingAssociationsDocument,
     variables: { first: 50, after: null },
   });
-  const [decision, decide] = useMutation<{ decideAssociation: { userErrors: UserError[] } }>(DecideAssociation);
+  const [decision, decide] = useMutation(DecideAssociationDocument);
   const [denying, setDenying] = useState<PendingAssociation | null>(null);
   const [reason, setReason] = useState("");
   const [notice, setNotice] = useState<string | null>(null);

@@ -3,8 +3,7 @@
 import { type FormEvent, useState } from "react";
 import { useMutation } from "urql";
 
-import ChangePassword from "../../graphql/ChangePassword.graphql";
-import type { UserError } from "../../graphql/types";
+import { ChangePasswordDocument } from "../../graphql/generated/graphql";
 import { Alert, RequestError, TextField, UserErrors, fieldError } from "../../ui";
 
 export function Security() {
@@ -12,9 +11,7 @@ export function Security() {
   const [newPassword, setNewPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [mismatch, setMismatch] = useState(false);
-  const [result, change] = useMutation<{ changePassword: { changed: boolean; userErrors: UserError[] } }>(
-    ChangePassword,
-  );
+  const [result, change] = useMutation(ChangePasswordDocument);
   const errors = result.data?.changePassword.userErrors ?? [];
   const changed = result.data?.changePassword.changed ?? false;
 
