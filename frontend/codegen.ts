@@ -12,6 +12,12 @@ import * as graphcacheKeys from "./build/graphcache-keys";
 
 const OUTPUT = "src/graphql/generated/";
 
+type PluginLoader = NonNullable<CodegenConfig["pluginLoader"]>;
+
+// The generator's own plugin loader cannot read TypeScript: the local plugin is handed over here.
+const pluginLoader: PluginLoader = async (name) =>
+  name === "graphcache-keys" ? graphcacheKeys : ((await import(name)) as Awaited<ReturnType<PluginLoader>>);
+
 /** One operation or one fragment per file, the file named after it: the convention the README states. */
 const namedAfterTheirFile = {
   transform({ documents }: { documents: { location?: string; document?: import("graphql").DocumentNode }[] }) {
@@ -35,8 +41,7 @@ const config: CodegenConfig = {
   documents: ["src/graphql/**/*.graphql"],
   silent: true,
   errorsOnly: true,
-  // The generator's own plugin loader cannot read TypeScript: the local plugin is handed over here.
-  pluginLoader: async (name) => (name === "graphcache-keys" ? graphcacheKeys : import(name)),
+  pluginLoader,
   generates: {
     [OUTPUT]: {
       preset: "client",

@@ -1,6 +1,6 @@
 // The shell: the session decides which screens exist, each session gets its own GraphQL client (so one
 // person's cached data never reaches the next), and the header carries the navigation of the seeds.
-import { type ReactNode, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { type ReactNode, useEffect, useState, useSyncExternalStore } from "react";
 import { Provider, useQuery, useSubscription } from "urql";
 
 import { createPortalClient } from "./graphql/client";
@@ -26,8 +26,6 @@ export function App() {
     void session.restore();
   }, []);
   const signedIn = state.status === "signed-in";
-  const portal = useMemo(() => createPortalClient(), [signedIn]);
-  useEffect(() => () => portal.dispose(), [portal]);
 
   if (state.status === "restoring") {
     return (
@@ -37,8 +35,17 @@ export function App() {
     );
   }
   return (
-    <Provider value={portal.client}>{signedIn ? <SignedIn /> : <SignedOut notice={state.notice} />}</Provider>
+    // The key gives each session (and the guest between sessions) a client of its own.
+    <PortalClient key={signedIn ? "signed-in" : "signed-out"}>
+      {signedIn ? <SignedIn /> : <SignedOut notice={state.notice} />}
+    </PortalClient>
   );
+}
+
+function PortalClient({ children }: { children: ReactNode }) {
+  const [portal] = useState(createPortalClient);
+  useEffect(() => () => portal.dispose(), [portal]);
+  return <Provider value={portal.client}>{children}</Provider>;
 }
 
 function Shell({ nav, aside, children }: { nav: ReactNode; aside?: ReactNode; children: ReactNode }) {

@@ -1,25 +1,25 @@
 // Paging through a connection one page at a time (claims, messages, providers): the cursors of the pages
 // before this one, and the Previous / Next buttons with "Page n of m" between them.
-import { useState } from "react";
+import { useKeyedState } from "./keyedState";
 
 export interface Paging {
   /** The `after` argument of this page's query. */
   after: string | null;
   /** 1 for the first page. */
   page: number;
-  previous(): void;
-  next(endCursor: string | null): void;
+  previous: () => void;
+  next: (endCursor: string | null) => void;
 }
 
 /** Paging that starts again from the first page whenever `criteria` (what the list is of) changes. */
 export function usePaging(criteria: string): Paging {
-  const [state, setState] = useState<{ criteria: string; cursors: (string | null)[] }>({ criteria, cursors: [null] });
-  const cursors = state.criteria === criteria ? state.cursors : [null];
+  // The cursors of the pages before this one: Previous pops one, Next pushes this page's end.
+  const [cursors, setCursors] = useKeyedState<(string | null)[]>(criteria, [null]);
   return {
     after: cursors.at(-1) ?? null,
     page: cursors.length,
-    previous: () => setState({ criteria, cursors: cursors.slice(0, -1) }),
-    next: (endCursor) => setState({ criteria, cursors: [...cursors, endCursor] }),
+    previous: () => setCursors(cursors.slice(0, -1)),
+    next: (endCursor) => setCursors([...cursors, endCursor]),
   };
 }
 

@@ -15,6 +15,12 @@ interface AccessToken {
   expiresAt: number;
 }
 
+/** The gateway's answer to a sign-on or a renewal. */
+interface TokenResponse {
+  access_token: string;
+  expires_in: number;
+}
+
 // Renew a little before the token expires, so that no request leaves with a token about to lapse.
 const RENEW_BEFORE_MS = 30_000;
 
@@ -71,7 +77,7 @@ class Session {
       if (body.error === "account_locked" || body.error === "invalid_request") return body.error;
       return response.status === 401 ? "invalid_credentials" : "unavailable";
     }
-    this.accept(await response.json());
+    this.accept((await response.json()) as TokenResponse);
     this.set({ status: "signed-in", notice: null });
     return null;
   }
@@ -113,7 +119,7 @@ class Session {
 
   private renew(): Promise<AccessToken | null> {
     this.renewing ??= fetch("/auth/refresh", { method: "POST", credentials: "same-origin" })
-      .then(async (response) => (response.ok ? this.accept(await response.json()) : null))
+      .then(async (response) => (response.ok ? this.accept((await response.json()) as TokenResponse) : null))
       .catch(() => null)
       .finally(() => {
         this.renewing = null;
@@ -121,7 +127,7 @@ class Session {
     return this.renewing;
   }
 
-  private accept(body: { access_token: string; expires_in: number }): AccessToken {
+  private accept(body: TokenResponse): AccessToken {
     this.access = { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
     this.lastContact = Date.now();
     return this.access;

@@ -1,6 +1,7 @@
 // The GraphQL client: urql with a normalized cache (graphcache), trusted documents sent by hash only, the
 // session's token on every request, and subscriptions over graphql-transport-ws.
 import { type KeyingConfig, cacheExchange } from "@urql/exchange-graphcache";
+import { Kind } from "graphql";
 import { createClient as createWebSocketClient, type Client as WebSocketClient } from "graphql-ws";
 import {
   type Client,
@@ -22,7 +23,7 @@ const GRAPHQL_PATH = "/graphql";
 
 function operationName(operation: Operation): string | undefined {
   for (const definition of operation.query.definitions) {
-    if (definition.kind === "OperationDefinition" && definition.name) return definition.name.value;
+    if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) return definition.name.value;
   }
   return undefined;
 }
@@ -52,7 +53,7 @@ const persistedDocuments: Exchange = mapExchange({
 // schema); regions are known by their code, and there is one viewer a session.
 const KEYS: KeyingConfig = {
   ...Object.fromEntries(TYPES_WITHOUT_ID.map((typename) => [typename, () => null])),
-  Region: (region) => String(region.code),
+  Region: (region) => (typeof region.code === "string" ? region.code : null),
   Viewer: () => "viewer",
 };
 
@@ -125,6 +126,7 @@ export function createPortalClient(): PortalClient {
     client,
     dispose() {
       void sockets?.dispose();
+      sockets = null;
     },
   };
 }

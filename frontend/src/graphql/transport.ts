@@ -36,11 +36,12 @@ export function gatewayFetch(transport: Fetch = (input, init) => fetch(input, in
       if (token) session.lastContact = Date.now();
       return [response, token];
     };
-    let [response, token] = await send(init.body);
+    const [firstResponse, token] = await send(init.body);
+    let response = firstResponse;
     if (response.status === 401 && token) {
       // The token lapsed or the session ended: renew once; if that fails the person signs on again.
       if (!(await session.stayOn())) return response;
-      [response, token] = await send(init.body);
+      [response] = await send(init.body);
     }
     if (await persistedQueryMissing(response)) {
       // A gateway whose manifest lacks this build's documents (it was not registered, e.g. a server
@@ -66,7 +67,7 @@ export function uploadTransport(onProgress: (sent: number, total: number) => voi
   return (input, init = {}) =>
     new Promise<Response>((resolve, reject) => {
       const request = new XMLHttpRequest();
-      request.open(init.method ?? "POST", String(input));
+      request.open(init.method ?? "POST", input instanceof Request ? input.url : String(input));
       new Headers(init.headers).forEach((value, name) => request.setRequestHeader(name, value));
       request.upload.onprogress = (event) => {
         if (event.lengthComputable) onProgress(event.loaded, event.total);

@@ -20,6 +20,7 @@ export function trustedText(hash: string): string | undefined {
 /** The document's hash and text, if it is one of the app's trusted documents. */
 export function trustedDocument(document: DocumentNode): TrustedDocument | undefined {
   const hash = (document as { __meta__?: { hash?: unknown } }).__meta__?.hash;
-  const text = typeof hash === "string" ? trustedText(hash) : undefined;
-  return hash === undefined || text === undefined ? undefined : { hash: String(hash), text };
+  if (typeof hash !== "string") return undefined;
+  const text = trustedText(hash);
+  return text === undefined ? undefined : { hash, text };
 }

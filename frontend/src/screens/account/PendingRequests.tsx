@@ -24,7 +24,7 @@ export function PendingRequests() {
 
   const answer = async (request: PendingAssociation, approve: boolean) => {
     const outcome = await decide({ input: { associationId: request.id, approve, reason: approve ? null : reason.trim() } });
-    if (outcome.data && outcome.data.decideAssociation.userErrors.length === 0) {
+    if (outcome.data?.decideAssociation.userErrors.length === 0) {
       setNotice(`${request.user.userId}’s request for ${request.entity.taxId} in ${request.region.name} was ${approve ? "approved" : "denied"}.`);
       setDenying(null);
       setReason("");
@@ -41,7 +41,7 @@ export function PendingRequests() {
       ) : null}
       <RequestError error={result.error} />
       <UserErrors errors={decision.data?.decideAssociation.userErrors ?? []} />
-      {pending && pending.edges.length === 0 ? <p>No association requests are waiting for a decision.</p> : null}
+      {pending?.edges.length === 0 ? <p>No association requests are waiting for a decision.</p> : null}
       {pending && pending.edges.length > 0 ? (
         <div className="table-scroll">
           <table className="results">

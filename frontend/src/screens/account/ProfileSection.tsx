@@ -71,7 +71,7 @@ export function ProfileSection({ viewer }: { viewer: ViewerQuery | undefined }) 
     event.preventDefault();
     if (!draft) return;
     const answer = await update({ input: draft });
-    if (answer.data && answer.data.updateProfile.userErrors.length === 0) {
+    if (answer.data?.updateProfile.userErrors.length === 0) {
       setEditing(false);
       setSaved(true);
       window.setTimeout(() => editButton.current?.focus(), 0);

@@ -1,6 +1,6 @@
 // Claims › search (seed 004, steps 1–3): enter the KP-assigned claim number (or a status and dates), then
 // open a claim from the results table by its Claim # link. The search lives in the address, so Back works.
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useQuery } from "urql";
 
 import {
@@ -10,6 +10,7 @@ import {
   type RegionCode,
   type ViewerQuery,
 } from "../../graphql/generated/graphql";
+import { useKeyedState } from "../../keyedState";
 import { Pager, pageCount, usePaging } from "../../pager";
 import { Link, navigate, useLocation } from "../../router";
 import { CLAIM_STATUS_LABELS, Page, RequestError, SelectField, TextField, date, money } from "../../ui";
@@ -63,12 +64,10 @@ export function ClaimSearch({ viewer }: { viewer: ViewerQuery | undefined }) {
   const { params } = useLocation();
   const defaultRegion = viewer?.viewer?.activeRegion?.code ?? ALL_REGIONS;
   const criteria = criteriaFrom(params, defaultRegion);
-  const [form, setForm] = useState<Criteria>(criteria);
-  const [invalid, setInvalid] = useState<string | null>(null);
   const address = addressOf(criteria);
-  useEffect(() => {
-    setForm(criteriaFrom(new URLSearchParams(address.split("?")[1]), defaultRegion));
-  }, [address, defaultRegion]);
+  // The form shows the search in the address until the person edits it; Back or a link shows another.
+  const [form, setForm] = useKeyedState<Criteria>(address, criteria);
+  const [invalid, setInvalid] = useState<string | null>(null);
   const paging = usePaging(address);
 
   const [result] = useQuery({
@@ -219,7 +218,7 @@ export function ClaimSearch({ viewer }: { viewer: ViewerQuery | undefined }) {
             </table>
           </div>
         ) : null}
-        {claims && claims.edges.length === 0 ? (
+        {claims?.edges.length === 0 ? (
           <p>No claims match this search. Check the claim number, or widen the dates or statuses.</p>
         ) : null}
         {claims ? <Pager paging={paging} connection={claims} pageSize={PAGE_SIZE} label="Claims pages" /> : null}

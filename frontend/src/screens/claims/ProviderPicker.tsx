@@ -110,7 +110,7 @@ export function ProviderPicker({
           ))}
         </ul>
       ) : null}
-      {providers && providers.edges.length === 0 ? <p>No provider matches “{search}”.</p> : null}
+      {providers?.edges.length === 0 ? <p>No provider matches “{search}”.</p> : null}
       {providers ? (
         <Pager
           paging={paging}

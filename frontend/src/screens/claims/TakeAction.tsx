@@ -1,7 +1,7 @@
 // Take Action (seed 004, steps 4–10): Submit Supporting Documentation, Respond to Request for Information
 // (with its four subtopics) and File a Dispute (with the on-behalf-of picker where the region has one),
 // each with a CRM ID, attachments checked before upload, and progress while they upload.
-import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { useMutation } from "urql";
 
 import type { DocumentNode } from "graphql";
@@ -93,7 +93,7 @@ export function TakeActionForm({
   const [progress, setProgress] = useState<number | null>(null);
   const [missing, setMissing] = useState<string[]>([]);
   // One key per opened form: sending twice (a double click, a retry) files the message once.
-  const idempotencyKey = useMemo(newIdempotencyKey, []);
+  const [idempotencyKey] = useState(newIdempotencyKey);
   const [result, submit] = useMutation<TakeActionMutation, { input: TakeActionInput }>(DOCUMENTS[action]);
   const payload = result.data ? outcomeOf(result.data) : undefined;
   const userErrors = payload?.userErrors ?? [];

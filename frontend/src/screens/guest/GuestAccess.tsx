@@ -38,7 +38,7 @@ function ClaimStatusLookUp() {
   const [result] = useQuery({
     query: GuestClaimStatusDocument,
     // Paused until the form is complete: the query never runs without its input.
-    variables: { input: input as GuestClaimStatusInput },
+    variables: { input: input! },
     pause: input === null,
     requestPolicy: "network-only",
   });
@@ -117,7 +117,7 @@ function EligibilityLookUp() {
   const [result] = useQuery({
     query: GuestEligibilityDocument,
     // Paused until the form is complete: the query never runs without its input.
-    variables: { input: input as GuestEligibilityInput },
+    variables: { input: input! },
     pause: input === null,
     requestPolicy: "network-only",
   });

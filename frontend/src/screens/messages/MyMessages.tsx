@@ -1,6 +1,6 @@
 // My Messages: the in-basket by folder — Customer Service Reply holds the automated acknowledgement letters
 // (seed 004, In Basket) — with unread marks, and new messages arriving live through the subscription.
-import { useContext, useEffect, useState } from "react";
+import { useContext, useEffect } from "react";
 import { useMutation, useQuery } from "urql";
 
 import {
@@ -10,6 +10,7 @@ import {
   type MessageFolder,
 } from "../../graphql/generated/graphql";
 import { Arrivals } from "../../live";
+import { useKeyedState } from "../../keyedState";
 import { Pager, usePaging } from "../../pager";
 import { Link, navigate, useLocation } from "../../router";
 import { AttachmentLink } from "../claims/AttachmentLink";
@@ -29,10 +30,8 @@ export function MyMessages() {
   const folder = folderFrom(params.get("folder"));
   const arrivals = useContext(Arrivals);
   const paging = usePaging(folder ?? "ALL");
-  const [openId, setOpenId] = useState<string | null>(null);
-  useEffect(() => {
-    setOpenId(null);
-  }, [folder]);
+  // The message opened, closed again in another folder.
+  const [openId, setOpenId] = useKeyedState<string | null>(folder ?? "ALL", null);
 
   const [result, refetch] = useQuery({
     query: InBasketDocument,
@@ -79,7 +78,7 @@ export function MyMessages() {
             ? `${inBasket.totalCount} ${inBasket.totalCount === 1 ? "message" : "messages"} in ${folder ? FOLDER_LABELS[folder] : "all folders"}`
             : "Loading messages…"}
         </h2>
-        {inBasket && inBasket.edges.length === 0 ? <p>There are no messages in this folder.</p> : null}
+        {inBasket?.edges.length === 0 ? <p>There are no messages in this folder.</p> : null}
         {inBasket && inBasket.edges.length > 0 ? (
           <ul className="message-list">
             {inBasket.edges.map(({ node: message }) => (
