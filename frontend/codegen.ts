@@ -39,8 +39,6 @@ const namedAfterTheirFile = {
 const config: CodegenConfig = {
   schema: "../schema.graphql",
   documents: ["src/graphql/**/*.graphql"],
-  silent: true,
-  errorsOnly: true,
   pluginLoader,
   generates: {
     [OUTPUT]: {
