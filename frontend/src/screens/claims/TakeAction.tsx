@@ -2,9 +2,8 @@
 // (with its four subtopics) and File a Dispute (with the on-behalf-of picker where the region has one),
 // each with a CRM ID, attachments checked before upload, and progress while they upload.
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
-import { useMutation } from "urql";
-
 import type { DocumentNode } from "graphql";
+import { useMutation } from "urql";
 
 import {
   type ClaimAction,
@@ -51,6 +50,7 @@ type TakeActionMutation =
   | FileDisputeMutation;
 type TakeActionInput = SupportingDocumentationInput | RequestForInformationResponseInput | DisputeInput;
 
+/** The outcome, whichever of the three mutations answered. */
 function outcomeOf(data: TakeActionMutation): TakeActionOutcomeFragment {
   if ("submitSupportingDocumentation" in data) return data.submitSupportingDocumentation;
   if ("respondToRequestForInformation" in data) return data.respondToRequestForInformation;
