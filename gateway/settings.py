@@ -44,6 +44,8 @@ class Settings:
     attempts_per_address: int = 30
     attempts_per_account_and_address: int = 10
     attempts_per_account: int = 50
+    # How often an open WebSocket's session is looked at, so that it closes (4401) once the session ends.
+    websocket_check_seconds: float = 5.0
     # How long an emailed password-reset code works (it works once).
     password_reset_ttl_seconds: int = 30 * 60
     cookie_secure: bool = True
@@ -125,6 +127,7 @@ class Settings:
             attempts_per_address=_int(env, "ATTEMPTS_PER_ADDRESS", 30),
             attempts_per_account_and_address=_int(env, "ATTEMPTS_PER_ACCOUNT_AND_ADDRESS", 10),
             attempts_per_account=_int(env, "ATTEMPTS_PER_ACCOUNT", 50),
+            websocket_check_seconds=max(1, _int(env, "WEBSOCKET_CHECK_MS", 5000)) / 1000,
             password_reset_ttl_seconds=_int(env, "PASSWORD_RESET_TTL_SECONDS", 30 * 60),
             cookie_secure=env.get("COOKIE_SECURE", "true").lower() != "false",
             signing_key_file=Path(env["SIGNING_KEY_FILE"]) if env.get("SIGNING_KEY_FILE") else None,
