@@ -80,7 +80,8 @@ async def start(writable_gateway: Gateway) -> AsyncIterator[StartReplica]:
     for client in clients:
         await client.aclose()
     for gateway in reversed(running):
-        await gateway.aclose()
+        async for _ in gateway:  # the rest of the generator: the gateway's shutdown
+            pass
     await clear_redis(REDIS_URL, f"{TEST_REDIS_PREFIX}throttle-")
 
 

@@ -17,6 +17,7 @@ import websockets
 from sqlalchemy import select, update
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 from gateway.directory.generation import directory_changed
 from gateway.directory.tables import associations, users
@@ -54,7 +55,8 @@ async def start(writable_gateway: Gateway) -> AsyncIterator[StartGateway]:
 
     yield make
     for running in reversed(stack):
-        await running.aclose()
+        async for _ in running:  # the rest of the generator: the gateway's shutdown
+            pass
     await clear_redis(REDIS_URL, f"{TEST_REDIS_PREFIX}ws-")
 
 
@@ -65,8 +67,8 @@ async def connected(
     """A WebSocket to the gateway, its access token in `connection_init`, subscribed to the in-basket."""
     async with (
         serving(gateway.app) as endpoint,
-        websockets.connect(endpoint, subprotocols=[protocol]) as socket,
-    ):  # type: ignore[list-item]
+        websockets.connect(endpoint, subprotocols=[Subprotocol(protocol)]) as socket,
+    ):
         await socket.send(
             json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
         )
