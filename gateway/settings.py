@@ -41,7 +41,7 @@ class Settings:
     # Throttles of guessing (gateway/auth/throttle.py): sign-in, the second factor, the current-password
     # check, password reset, user ID recovery, support cases and partner tokens, each in sliding windows.
     attempts_window_seconds: int = 5 * 60
-    attempts_per_address: int = 30
+    attempts_per_address: int = 100
     attempts_per_account_and_address: int = 10
     attempts_per_account: int = 50
     # How often an open WebSocket's session is looked at, so that it closes (4401) once the session ends.
@@ -124,7 +124,7 @@ class Settings:
             session_idle_seconds=_int(env, "SESSION_IDLE_SECONDS", 15 * 60),
             session_absolute_seconds=_int(env, "SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60),
             attempts_window_seconds=max(1, _int(env, "ATTEMPTS_WINDOW_SECONDS", 5 * 60)),
-            attempts_per_address=_int(env, "ATTEMPTS_PER_ADDRESS", 30),
+            attempts_per_address=_int(env, "ATTEMPTS_PER_ADDRESS", 100),
             attempts_per_account_and_address=_int(env, "ATTEMPTS_PER_ACCOUNT_AND_ADDRESS", 10),
             attempts_per_account=_int(env, "ATTEMPTS_PER_ACCOUNT", 50),
             websocket_check_seconds=max(1, _int(env, "WEBSOCKET_CHECK_MS", 5000)) / 1000,

@@ -15,13 +15,14 @@ import httpx
 import pytest
 
 from gateway.runtime import Runtime
+from gateway.settings import Settings
 from tests.account_steps import USER_ERRORS
 from tests.clock import FakeClock
 from tests.conftest import DEMO_PASSWORD, Gateway, start_gateway
 from tests.partner_steps import DEMO_CLIENT, DEMO_SECRET, basic
 from tests.services import REDIS_URL, TEST_REDIS_PREFIX, clear_redis
 
-# Small limits, so that the tests reach them quickly (the defaults are 30, 10 and 50 in 5 minutes).
+# Small limits, so that the tests reach them quickly (the defaults are 100, 10 and 50 in 5 minutes).
 SMALL = {
     "attempts_per_address": 8,
     "attempts_per_account_and_address": 3,
@@ -96,7 +97,13 @@ def answer(response: httpx.Response) -> tuple[int, bytes, str | None]:
 async def test_a_user_id_that_exists_and_one_that_does_not_get_the_same_answers_at_every_step(
     start: StartReplica,
 ) -> None:
-    replica = await start()  # the default limits
+    defaults = Settings()
+    replica = await start(
+        attempts_per_address=defaults.attempts_per_address,
+        attempts_per_account_and_address=defaults.attempts_per_account_and_address,
+        attempts_per_account=defaults.attempts_per_account,
+        attempts_window_seconds=defaults.attempts_window_seconds,
+    )
     existing, unknown = replica.at("10.0.0.1"), replica.at("10.0.0.2")
 
     real = [answer(await sign_in(existing, "dana.reyes", f"guess {n}")) for n in range(12)]
