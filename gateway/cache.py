@@ -241,6 +241,11 @@ class RedisCache:
         metrics.labelled(metrics.cache_requests, _cache_name(key), "miss" if value is None else "hit").inc()
         return value
 
+    @property
+    def prefix(self) -> str:
+        """What every key of this cache starts with in Redis."""
+        return self._prefix
+
     async def get(self, key: str) -> bytes | None:
         return self._hit(key, await self._redis.get(self._prefix + key))
 
