@@ -99,7 +99,7 @@ def _operation_data(data: dict[str, Any]) -> GraphQLRequestData:
 def _bearer(header: str | None) -> str | None:
     """The token of an `Authorization: Bearer …` value."""
     scheme, _, token = (header or "").strip().partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
 def _has_user_errors(data: Any) -> bool:
