@@ -144,6 +144,7 @@ class UserErrorCode(Enum):
     PASSWORD_GUIDELINES = "PASSWORD_GUIDELINES"
     WRONG_PASSWORD = "WRONG_PASSWORD"
     TOKEN_INVALID = "TOKEN_INVALID"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,8 +38,14 @@ class Settings:
     access_token_ttl_seconds: int = 300
     session_idle_seconds: int = 15 * 60
     session_absolute_seconds: int = 12 * 60 * 60
-    sign_in_lock_after: int = 10
-    sign_in_lock_seconds: int = 15 * 60
+    # Throttles of guessing (gateway/auth/throttle.py): sign-in, the second factor, the current-password
+    # check, password reset, user ID recovery, support cases and partner tokens, each in sliding windows.
+    attempts_window_seconds: int = 5 * 60
+    attempts_per_address: int = 100
+    attempts_per_account_and_address: int = 10
+    attempts_per_account: int = 50
+    # How often an open WebSocket's session is looked at, so that it closes (4401) once the session ends.
+    websocket_check_seconds: float = 5.0
     # How long an emailed password-reset code works (it works once).
     password_reset_ttl_seconds: int = 30 * 60
     cookie_secure: bool = True
@@ -117,8 +123,11 @@ class Settings:
             access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 300),
             session_idle_seconds=_int(env, "SESSION_IDLE_SECONDS", 15 * 60),
             session_absolute_seconds=_int(env, "SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60),
-            sign_in_lock_after=_int(env, "SIGN_IN_LOCK_AFTER", 10),
-            sign_in_lock_seconds=_int(env, "SIGN_IN_LOCK_SECONDS", 15 * 60),
+            attempts_window_seconds=max(1, _int(env, "ATTEMPTS_WINDOW_SECONDS", 5 * 60)),
+            attempts_per_address=_int(env, "ATTEMPTS_PER_ADDRESS", 100),
+            attempts_per_account_and_address=_int(env, "ATTEMPTS_PER_ACCOUNT_AND_ADDRESS", 10),
+            attempts_per_account=_int(env, "ATTEMPTS_PER_ACCOUNT", 50),
+            websocket_check_seconds=max(1, _int(env, "WEBSOCKET_CHECK_MS", 5000)) / 1000,
             password_reset_ttl_seconds=_int(env, "PASSWORD_RESET_TTL_SECONDS", 30 * 60),
             cookie_secure=env.get("COOKIE_SECURE", "true").lower() != "false",
             signing_key_file=Path(env["SIGNING_KEY_FILE"]) if env.get("SIGNING_KEY_FILE") else None,

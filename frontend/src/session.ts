@@ -2,7 +2,7 @@
 // renewed through the HttpOnly refresh cookie (which JavaScript never sees), and signed off on request or
 // when the person stays idle past the gateway's idle timeout.
 
-export type SignOnFailure = "invalid_credentials" | "account_locked" | "invalid_request" | "unavailable";
+export type SignOnFailure = "invalid_credentials" | "rate_limited" | "invalid_request" | "unavailable";
 
 export interface SessionState {
   status: "restoring" | "signed-out" | "signed-in";
@@ -74,7 +74,7 @@ class Session {
     }
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: string };
-      if (body.error === "account_locked" || body.error === "invalid_request") return body.error;
+      if (body.error === "rate_limited" || body.error === "invalid_request") return body.error;
       return response.status === 401 ? "invalid_credentials" : "unavailable";
     }
     this.accept((await response.json()) as TokenResponse);

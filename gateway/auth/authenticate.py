@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -20,10 +19,11 @@ from gateway.auth.passwords import hash_password, needs_rehash, verify_password
 from gateway.auth.principal import ANONYMOUS, Grant, Principal, PrincipalKind
 from gateway.auth.principals import KeptPrincipals
 from gateway.auth.sessions import SessionStore
+from gateway.auth.throttle import Attempt, Throttle, canonical_user_id
 from gateway.auth.tokens import AccessClaims, AccessTokens, InvalidTokenError, IssuedToken
 from gateway.directory.generation import GENERATION_KEY, directory_changed
 from gateway.directory.records import AssociationStatus, Credentials, UserRecord, UserStatus
-from gateway.errors import Unauthenticated
+from gateway.errors import RateLimited, Unauthenticated
 from gateway.observability import request_id_var
 from gateway.partners.store import PartnerStore
 from gateway.runtime import Runtime
@@ -46,16 +46,18 @@ _ADDRESS_LENGTH = 64
 class SignInOutcome(Enum):
     OK = "ok"
     INVALID_CREDENTIALS = "invalid_credentials"
-    LOCKED = "locked"
+    RATE_LIMITED = "rate_limited"
 
 
 @dataclass(frozen=True, slots=True)
 class SignInResult:
-    """The answer to one sign-in: on success, an access token and the refresh cookie's value."""
+    """The answer to one sign-in: on success, an access token and the refresh cookie's value; when
+    throttled, the seconds until another attempt would be counted."""
 
     outcome: SignInOutcome
     access: IssuedToken | None = None
     refresh_cookie: str | None = None
+    retry_after_seconds: int = 0
 
 
 class Authenticator:
@@ -89,12 +91,16 @@ class Authenticator:
         self._runtime = runtime
         self._settings = runtime.settings
         self._directory = runtime.directory
+        self._clock = runtime.clock
         self.sessions = SessionStore(
             runtime.directory.engine,
             runtime.cache,
             idle_seconds=self._settings.session_idle_seconds,
             absolute_seconds=self._settings.session_absolute_seconds,
+            clock=runtime.clock,
         )
+        # Sign-in and the routes that check a secret count their attempts here (gateway/auth/throttle.py).
+        self.throttle = Throttle(runtime.cache, self._settings)
         self._oidc_client = oidc_client
         self._owns_oidc_client = oidc_client is None
         self._oidc: OidcVerifier | None = None
@@ -102,7 +108,9 @@ class Authenticator:
         self._partner_tokens: PartnerTokens | None = None
         self._partners = PartnerStore(runtime.directory.engine)
         self._cache = runtime.cache
-        self._principals = KeptPrincipals(size=_KEPT_PRINCIPALS, max_age_seconds=_KEPT_PRINCIPAL_SECONDS)
+        self._principals = KeptPrincipals(
+            size=_KEPT_PRINCIPALS, max_age_seconds=_KEPT_PRINCIPAL_SECONDS, clock=runtime.clock.monotonic
+        )
         self._jwks: dict[str, Any] = {"keys": []}
         self._password_checks = asyncio.Semaphore(_CONCURRENT_PASSWORD_CHECKS)
         # Tokens whose signature was checked, with their claims (issue 8: verification is per request cost).
@@ -117,12 +125,14 @@ class Authenticator:
             issuer=settings.token_issuer,
             audience=settings.token_audience,
             ttl_seconds=settings.access_token_ttl_seconds,
+            clock=self._clock,
         )
         self._partner_tokens = PartnerTokens(
             key,
             issuer=settings.token_issuer,
             audience=settings.token_audience,
             ttl_seconds=settings.partner_token_ttl_seconds,
+            clock=self._clock,
         )
         self._jwks = public_jwks(key)
         if settings.auth_issuer and settings.auth_jwks_url:
@@ -198,14 +208,17 @@ class Authenticator:
             raise Unauthenticated()
         return await self._kept_person(claims.user_pk, session.id, session.active_region, generation)
 
-    async def reload(self, principal: Principal) -> Principal | None:
+    async def reload(self, principal: Principal, *, activity: bool = True) -> Principal | None:
         """The same person as now: session still live, account active, grants as the directory has them now
-        (e.g. before a subscription delivers an event); None once any of that no longer holds."""
+        (e.g. before an operation on a WebSocket, or a subscription's delivery); None once any of that no
+        longer holds. `activity`: whether this counts against the idle timeout as a request does (an
+        operation the person started) or not (the server watching, or delivering news)."""
         if principal.user_pk is None or principal.is_partner:
             return None
         active_region = principal.active_region
         if principal.session_id is not None:
-            session, generation = await self.sessions.touch(principal.session_id, reading=GENERATION_KEY)
+            look = self.sessions.touch if activity else self.sessions.peek
+            session, generation = await look(principal.session_id, reading=GENERATION_KEY)
             if session is None or session.user_pk != principal.user_pk:
                 return None
             active_region = session.active_region
@@ -234,7 +247,7 @@ class Authenticator:
         the session and the directory generation are still checked on every request, so signing out or
         losing access takes effect at once). None: a token of the external provider, for it to verify."""
         known = self._verified_tokens.get(token)
-        if known is not None and datetime.now(UTC) < known.expires_at:
+        if known is not None and self._clock.now() < known.expires_at:
             return known
         if self._oidc is not None and not self._signed_by_us(token):
             return None
@@ -292,8 +305,15 @@ class Authenticator:
     # ----------------------------------------------------------------- sign-in
 
     async def sign_in(self, user_id: str, password: str, *, client_address: str | None) -> SignInResult:
-        """Check a user id and password; open a session on success. Never says which part was wrong."""
-        now = datetime.now(UTC)
+        """Check a user id and password; open a session on success. Never says which part was wrong, nor
+        whether the user id exists: the throttle counts it the same either way, and nothing is locked."""
+        try:
+            await self.throttle.admit(
+                Attempt.SIGN_IN, address=client_address, account=canonical_user_id(user_id)
+            )
+        except RateLimited as refused:
+            await self._audit("sign_in", SignInOutcome.RATE_LIMITED.value, user_id, client_address)
+            return SignInResult(SignInOutcome.RATE_LIMITED, retry_after_seconds=refused.retry_after_seconds)
         credentials = await self._directory.credentials(user_id)
         if credentials is None:
             # Spend a verify's time, so an unknown user id answers as slowly as a wrong password.
@@ -301,35 +321,15 @@ class Authenticator:
             return await self._refuse(
                 SignInOutcome.INVALID_CREDENTIALS, user_id, client_address, "unknown_user"
             )
-        if credentials.locked_until is not None and credentials.locked_until > now:
-            return await self._refuse(SignInOutcome.LOCKED, user_id, client_address, "locked")
-        if credentials.locked_until is not None:
-            # The lock has run out: counting starts over.
-            await self._directory.record_sign_in(credentials.user_pk, failed_sign_ins=0, locked_until=None)
-        lock_after = self._settings.sign_in_lock_after
-        # Counted before the check, atomically: parallel guesses cannot slip past the limit.
-        attempt = await self._directory.count_failed_sign_in(credentials.user_pk)
-        if lock_after and attempt > lock_after:
-            return await self._refuse(SignInOutcome.LOCKED, user_id, client_address, "too_many_attempts")
         matches = await self._password_matches(credentials.password_hash, password)
         if not matches or credentials.status is not UserStatus.ACTIVE:
-            detail: dict[str, Any] = {"failed_sign_ins": attempt}
-            if lock_after and attempt >= lock_after:
-                locked_until = now + timedelta(seconds=self._settings.sign_in_lock_seconds)
-                await self._directory.record_sign_in(
-                    credentials.user_pk, failed_sign_ins=attempt, locked_until=locked_until
-                )
-                detail["locked_until"] = locked_until.isoformat()
             reason = "wrong_password" if not matches else f"user_{credentials.status.value.lower()}"
-            return await self._refuse(
-                SignInOutcome.INVALID_CREDENTIALS, user_id, client_address, reason, **detail
-            )
+            return await self._refuse(SignInOutcome.INVALID_CREDENTIALS, user_id, client_address, reason)
         return await self._open_session(credentials, password, user_id, client_address)
 
     async def _open_session(
         self, credentials: Credentials, password: str, typed_user_id: str, client_address: str | None
     ) -> SignInResult:
-        await self._directory.record_sign_in(credentials.user_pk, failed_sign_ins=0, locked_until=None)
         if needs_rehash(credentials.password_hash):
             rehashed = await asyncio.to_thread(hash_password, password)
             await self._directory.set_password_hash(credentials.user_pk, rehashed)
@@ -348,6 +348,7 @@ class Authenticator:
             user_id=credentials.user_id,
             session_id=opened.session.id,
             session_expires_at=opened.session.expires_at,
+            now=self._clock.now(),
         )
         await self._audit(
             "sign_in", SignInOutcome.OK.value, typed_user_id, client_address, session_id=opened.session.id
@@ -386,6 +387,7 @@ class Authenticator:
             user_id=user.user_id,
             session_id=session.id,
             session_expires_at=session.expires_at,
+            now=self._clock.now(),
         )
 
     async def sign_out(
@@ -414,7 +416,7 @@ class Authenticator:
         self, action: str, outcome: str, actor: str | None, client_address: str | None, **detail: Any
     ) -> None:
         await self._directory.append_audit(
-            at=datetime.now(UTC),
+            at=self._clock.now(),
             actor=actor[:_ACTOR_LENGTH] if actor is not None else None,
             action=action,
             outcome=outcome,

@@ -25,6 +25,13 @@ def _error(status_code: int, error: str) -> JSONResponse:
     return JSONResponse({"error": error}, status_code=status_code, headers=_NO_STORE)
 
 
+def rate_limited(retry_after_seconds: int) -> JSONResponse:
+    """Too many attempts (gateway/auth/throttle.py): 429, and when another would be counted."""
+    response = _error(429, "rate_limited")
+    response.headers["Retry-After"] = str(retry_after_seconds)
+    return response
+
+
 def _token_answer(access: IssuedToken) -> JSONResponse:
     body = {"access_token": access.token, "token_type": "Bearer", "expires_in": access.expires_in}
     return JSONResponse(body, headers=_NO_STORE)
@@ -85,8 +92,8 @@ class _AuthEndpoints:
             return _error(400, "invalid_request")
         user_id, password = credentials
         result = await self._authenticator.sign_in(user_id, password, client_address=_client_address(request))
-        if result.outcome is SignInOutcome.LOCKED:
-            return _error(423, "account_locked")
+        if result.outcome is SignInOutcome.RATE_LIMITED:
+            return rate_limited(result.retry_after_seconds)
         if result.access is None or result.refresh_cookie is None:
             return _error(401, "invalid_credentials")
         response = _token_answer(result.access)

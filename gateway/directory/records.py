@@ -106,5 +106,3 @@ class Credentials:
     user_id: str
     status: UserStatus
     password_hash: str
-    failed_sign_ins: int
-    locked_until: datetime | None
