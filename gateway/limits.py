@@ -12,25 +12,26 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
-    InlineFragmentNode,
     IntValueNode,
     ListValueNode,
     OperationDefinitionNode,
-    SelectionSetNode,
+    SchemaMetaFieldDef,
+    TypeMetaFieldDef,
+    TypeNameMetaFieldDef,
     VariableNode,
     is_composite_type,
     is_list_type,
 )
 from strawberry.extensions import SchemaExtension
 
-from gateway.documents import PerDocument
+from gateway.documents import PerDocument, SelectionMeasure, SelectionWalk, fragments_of
 from gateway.errors import QueryTooComplex
 
 
@@ -60,6 +61,25 @@ class Measures:
     cost: int = 0
 
 
+# Counts stop here: past any limit, and small enough that a document of fragments spreading each other
+# many times over cannot make the arithmetic itself expensive.
+_CEILING = 10**12
+
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """The measures of a selection set (`fields`: its fields at its own level, the root fields at the root)."""
+
+    depth: int = 0
+    aliases: int = 0
+    fields: int = 0
+    directives: int = 0
+    cost: int = 0
+
+
+_NOTHING = _Tally()
+
+
 def _named(type_: GraphQLOutputType) -> tuple[GraphQLNamedType, bool]:
     """The named type under list and non-null wrappers, and whether a list wraps it."""
     is_list = False
@@ -69,33 +89,62 @@ def _named(type_: GraphQLOutputType) -> tuple[GraphQLNamedType, bool]:
     return type_, is_list
 
 
-class _Walker:
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        fragments: Mapping[str, FragmentDefinitionNode],
-        variables: Mapping[str, Any],
-        limits: QueryLimits,
-    ) -> None:
-        self.schema = schema
-        self.fragments = fragments
+def _field_type(parent: GraphQLNamedType | None, name: str) -> GraphQLOutputType | None:
+    """The type of a field of `parent` (objects and interfaces; the introspection fields anywhere)."""
+    if name == "__schema":
+        return SchemaMetaFieldDef.type
+    if name == "__type":
+        return TypeMetaFieldDef.type
+    if name == "__typename":
+        return TypeNameMetaFieldDef.type
+    if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+        definition = parent.fields.get(name)
+        return None if definition is None else definition.type
+    return None
+
+
+class _LimitMeasure(SelectionMeasure[_Tally]):
+    """Depth, aliases, root fields, directives and cost, as one sum over the selections."""
+
+    def __init__(self, variables: Mapping[str, Any], limits: QueryLimits) -> None:
         self.variables = variables
         self.limits = limits
-        self.measures = Measures()
 
-    def _fields(self, selection_set: SelectionSetNode, seen: frozenset[str]) -> Iterator[FieldNode]:
-        """The fields of a selection set, through fragments (each fragment once per path)."""
-        for selection in selection_set.selections:
-            self.measures.directives += len(selection.directives or ())
-            if isinstance(selection, FieldNode):
-                yield selection
-            elif isinstance(selection, InlineFragmentNode):
-                yield from self._fields(selection.selection_set, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is not None and name not in seen:
-                    yield from self._fields(fragment.selection_set, seen | {name})
+    def zero(self) -> _Tally:
+        return _NOTHING
+
+    def add(self, total: _Tally, part: _Tally) -> _Tally:
+        if part is _NOTHING:
+            return total
+        return _Tally(
+            depth=max(total.depth, part.depth),
+            aliases=min(total.aliases + part.aliases, _CEILING),
+            fields=min(total.fields + part.fields, _CEILING),
+            directives=min(total.directives + part.directives, _CEILING),
+            cost=min(total.cost + part.cost, _CEILING),
+        )
+
+    def directives(self, count: int) -> _Tally:
+        return _Tally(directives=count)
+
+    def field(self, walk: SelectionWalk[_Tally], field: FieldNode, parent: GraphQLNamedType | None) -> _Tally:
+        name = field.name.value
+        type_ = _field_type(parent, name)
+        named, is_list = (None, False) if type_ is None else _named(type_)
+        inner = walk.measure(field.selection_set, named)
+        introspection = name.startswith("__")
+        cost = 0
+        if not introspection and field.selection_set is not None and named is not None:
+            if is_composite_type(named):
+                cost = min(self._size(field, is_list) * (1 + inner.cost), _CEILING)
+        return _Tally(
+            depth=1 + inner.depth,
+            aliases=min((field.alias is not None) + inner.aliases, _CEILING),
+            # Introspection (allowed only where it is on) is no root field and costs nothing.
+            fields=0 if introspection else 1,
+            directives=inner.directives,
+            cost=cost,
+        )
 
     def _size(self, field: FieldNode, is_list: bool) -> int:
         """How many items a field is expected to return: its `first`, the ids it is given, or a guess."""
@@ -116,29 +165,6 @@ class _Walker:
             # `first` given as null, or the edges of a connection already sized by its `first`.
             return 20 if field.name.value != "edges" else 1
         return self.limits.assumed_list_size if is_list else 1
-
-    def cost(
-        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, depth: int, seen: frozenset[str]
-    ) -> int:
-        self.measures.depth = max(self.measures.depth, depth)
-        total = 0
-        for field in self._fields(selection_set, seen):
-            name = field.name.value
-            if name.startswith("__"):
-                continue  # introspection: allowed only where introspection is on, and not counted
-            if field.alias is not None:
-                self.measures.aliases += 1
-            definition = parent.fields.get(name) if isinstance(parent, GraphQLObjectType) else None
-            if definition is None and hasattr(parent, "fields"):
-                definition = parent.fields.get(name)  # interfaces
-            if definition is None:
-                continue
-            named, is_list = _named(definition.type)
-            if not is_composite_type(named) or field.selection_set is None:
-                continue
-            size = self._size(field, is_list)
-            total += size * (1 + self.cost(field.selection_set, named, depth + 1, seen))
-        return total
 
 
 def measure(
@@ -163,30 +189,35 @@ _SIZING_VARIABLES: PerDocument[tuple[str, ...]] = PerDocument()
 _MEASURED: PerDocument[Measures] = PerDocument()
 
 
+class _SizingVariables(SelectionMeasure[frozenset[str]]):
+    """The variables given as a `first` or `ids` argument anywhere in an operation."""
+
+    def zero(self) -> frozenset[str]:
+        return frozenset()
+
+    def add(self, total: frozenset[str], part: frozenset[str]) -> frozenset[str]:
+        return total | part if part else total
+
+    def field(
+        self, walk: SelectionWalk[frozenset[str]], field: FieldNode, parent: GraphQLNamedType | None
+    ) -> frozenset[str]:
+        names = frozenset(
+            argument.value.name.value
+            for argument in field.arguments or ()
+            if argument.name.value in {"first", "ids"} and isinstance(argument.value, VariableNode)
+        )
+        return self.add(names, walk.measure(field.selection_set, None))
+
+
 def _sizing_variables(
     operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
 ) -> tuple[str, ...]:
     """The variables a measure can read: those given as a `first` or `ids` argument anywhere."""
-    names: set[str] = set()
-
-    def collect(selection_set: SelectionSetNode | None) -> None:
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                for argument in selection.arguments or ():
-                    if argument.name.value in {"first", "ids"} and isinstance(argument.value, VariableNode):
-                        names.add(argument.value.name.value)
-                collect(selection.selection_set)
-            elif isinstance(selection, InlineFragmentNode):
-                collect(selection.selection_set)
-
-    collect(operation.selection_set)
-    for fragment in fragments.values():
-        collect(fragment.selection_set)
-    return tuple(sorted(names))
+    return tuple(sorted(SelectionWalk(_SizingVariables(), fragments).measure(operation.selection_set, None)))
 
 
 def _size_of(value: Any) -> tuple[str, int] | None:
-    """All a measure reads of a sizing variable: an int's value, a list's length (`_Walker._size`)."""
+    """All a measure reads of a sizing variable: an int's value, a list's length (`_LimitMeasure._size`)."""
     if isinstance(value, int):
         return ("int", value)
     if isinstance(value, list):
@@ -201,18 +232,19 @@ def _measure(
     variables: Mapping[str, Any],
     limits: QueryLimits,
 ) -> Measures:
-    walker = _Walker(schema, fragments, variables, limits)
     root = schema.get_root_type(operation.operation)
     if root is None:
-        return walker.measures
-    walker.measures.directives += len(operation.directives or ())
-    walker.measures.root_fields = sum(
-        1
-        for field in walker._fields(operation.selection_set, frozenset())
-        if not field.name.value.startswith("__")
+        return Measures()
+    tally = SelectionWalk(_LimitMeasure(variables, limits), fragments, schema).measure(
+        operation.selection_set, root
     )
-    walker.measures.cost = walker.cost(operation.selection_set, root, 1, frozenset())
-    return walker.measures
+    return Measures(
+        depth=tally.depth,
+        aliases=tally.aliases,
+        root_fields=tally.fields,
+        directives=tally.directives + len(operation.directives or ()),
+        cost=tally.cost,
+    )
 
 
 def enforce(measures: Measures, limits: QueryLimits) -> None:
@@ -291,11 +323,7 @@ def _chosen_operation(
     document: DocumentNode, operation_name: str | None
 ) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]] | None:
     """The operation a request names (or the only one) with the document's fragments; None if not one."""
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
+    fragments = fragments_of(document)
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     chosen = [
         operation
