@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Final, Generic, TypeVar
 
 from graphql import (
@@ -20,6 +20,7 @@ from graphql import (
     InlineFragmentNode,
     NamedTypeNode,
     Node,
+    OperationDefinitionNode,
     SelectionSetNode,
 )
 
@@ -177,8 +178,34 @@ class SelectionWalk(Generic[S]):
         self._measured[name] = measured
         return measured
 
-    def _type(self, condition: NamedTypeNode | None, parent: GraphQLNamedType | None) -> GraphQLNamedType | None:
+    def _type(
+        self, condition: NamedTypeNode | None, parent: GraphQLNamedType | None
+    ) -> GraphQLNamedType | None:
         """The type a fragment's fields belong to: its type condition, or the enclosing type."""
         if condition is None or self._schema is None:
             return parent
         return self._schema.get_type(condition.name.value) or parent
+
+
+def selection_levels(document: DocumentNode) -> Iterator[list[FieldNode | FragmentSpreadNode]]:
+    """Every level of a document, once: the fields and fragment spreads of an operation's, a fragment's
+    or a field's selection set, with those of its inline fragments (which select at the same level);
+    named fragments are levels of their own, not followed."""
+    pending: list[SelectionSetNode] = [
+        definition.selection_set
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode)
+    ]
+    while pending:
+        level: list[FieldNode | FragmentSpreadNode] = []
+        inline = [pending.pop()]
+        while inline:
+            for selection in inline.pop().selections:
+                VISITS.count += 1
+                if isinstance(selection, InlineFragmentNode):
+                    inline.append(selection.selection_set)
+                elif isinstance(selection, FieldNode | FragmentSpreadNode):
+                    level.append(selection)
+                    if isinstance(selection, FieldNode) and selection.selection_set is not None:
+                        pending.append(selection.selection_set)
+        yield level

@@ -1,9 +1,11 @@
-"""What one GraphQL request may ask for: depth, aliases, tokens, root fields, directives, batch size, and
-a cost estimate in which a connection's cost is multiplied by its `first` (the IBM cost model that
-Apollo's demand control and Cosmo use). Every refusal is QUERY_TOO_COMPLEX and names its limit."""
+"""What one GraphQL request may ask for: depth, aliases, tokens, root fields, directives, overlapping
+selections, batch size, and a cost estimate in which a connection's cost is multiplied by its `first`
+(the IBM cost model that Apollo's demand control and Cosmo use). Every refusal is QUERY_TOO_COMPLEX and
+names its limit."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,9 +31,10 @@ from graphql import (
     is_composite_type,
     is_list_type,
 )
+from graphql.validation.rules import overlapping_fields_can_be_merged
 from strawberry.extensions import SchemaExtension
 
-from gateway.documents import PerDocument, SelectionMeasure, SelectionWalk, fragments_of
+from gateway.documents import PerDocument, SelectionMeasure, SelectionWalk, fragments_of, selection_levels
 from gateway.errors import QueryTooComplex
 
 
@@ -48,6 +51,9 @@ class QueryLimits:
     max_cost: int = 25_000
     max_batch_operations: int = 10
     max_document_bytes: int = 64 * 1024
+    # How many selections one level of a document may hold that graphql-core's rule "fields can be
+    # merged" compares pair by pair: the fields of one response name, or the fragments spread there.
+    max_overlaps: int = 20
     # The size assumed for a list field that takes no `first` (e.g. a claim's diagnosis codes).
     assumed_list_size: int = 10
 
@@ -59,6 +65,7 @@ class Measures:
     root_fields: int = 0
     directives: int = 0
     cost: int = 0
+    overlaps: int = 0
 
 
 # Counts stop here: past any limit, and small enough that a document of fragments spreading each other
@@ -68,7 +75,7 @@ _CEILING = 10**12
 
 @dataclass(frozen=True, slots=True)
 class _Tally:
-    """The measures of a selection set (`fields`: its fields at its own level, the root fields at the root)."""
+    """The measures of a selection set; `fields` counts those at its own level (at the root: root fields)."""
 
     depth: int = 0
     aliases: int = 0
@@ -134,9 +141,8 @@ class _LimitMeasure(SelectionMeasure[_Tally]):
         inner = walk.measure(field.selection_set, named)
         introspection = name.startswith("__")
         cost = 0
-        if not introspection and field.selection_set is not None and named is not None:
-            if is_composite_type(named):
-                cost = min(self._size(field, is_list) * (1 + inner.cost), _CEILING)
+        if not introspection and field.selection_set is not None and is_composite_type(named):
+            cost = min(self._size(field, is_list) * (1 + inner.cost), _CEILING)
         return _Tally(
             depth=1 + inner.depth,
             aliases=min((field.alias is not None) + inner.aliases, _CEILING),
@@ -247,6 +253,72 @@ def _measure(
     )
 
 
+def measure_document(
+    schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any], limits: QueryLimits
+) -> Measures:
+    """The measures of a whole document, taken before it is validated so that no limit waits on the
+    validation's own work: for each limit the largest over its operations (one walk for them all, so a
+    fragment is measured once however many operations spread it), and its overlaps. Measured once per
+    document and values of the variables that size its lists."""
+    names = _DOCUMENT_SIZING_VARIABLES.get(document, None, lambda: _document_sizing_variables(document))
+    sizes = tuple(_size_of(variables.get(name)) for name in names)
+    return _DOCUMENT_MEASURED.get(
+        document, (schema, limits, sizes), lambda: _measure_document(schema, document, variables, limits)
+    )
+
+
+_DOCUMENT_SIZING_VARIABLES: PerDocument[tuple[str, ...]] = PerDocument()
+_DOCUMENT_MEASURED: PerDocument[Measures] = PerDocument()
+
+
+def _operations(document: DocumentNode) -> list[OperationDefinitionNode]:
+    return [
+        definition for definition in document.definitions if isinstance(definition, OperationDefinitionNode)
+    ]
+
+
+def _document_sizing_variables(document: DocumentNode) -> tuple[str, ...]:
+    walk = SelectionWalk(_SizingVariables(), fragments_of(document))
+    names: frozenset[str] = frozenset()
+    for operation in _operations(document):
+        names |= walk.measure(operation.selection_set, None)
+    return tuple(sorted(names))
+
+
+def _measure_document(
+    schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any], limits: QueryLimits
+) -> Measures:
+    walk = SelectionWalk(_LimitMeasure(variables, limits), fragments_of(document), schema)
+    largest = Measures(overlaps=_overlaps(document))
+    for operation in _operations(document):
+        root = schema.get_root_type(operation.operation)
+        if root is None:
+            continue  # an operation type the schema lacks: validation says so
+        tally = walk.measure(operation.selection_set, root)
+        largest.depth = max(largest.depth, tally.depth)
+        largest.aliases = max(largest.aliases, tally.aliases)
+        largest.root_fields = max(largest.root_fields, tally.fields)
+        largest.directives = max(largest.directives, tally.directives + len(operation.directives or ()))
+        largest.cost = max(largest.cost, tally.cost)
+    return largest
+
+
+def _overlaps(document: DocumentNode) -> int:
+    """The most selections graphql-core's rule "fields can be merged" compares pair by pair at one level
+    (`OverlappingFieldsCanBeMergedRule`): the fields of one response name, or the fragments spread."""
+    most = 0
+    for level in selection_levels(document):
+        names: Counter[str] = Counter()
+        spreads = 0
+        for selection in level:
+            if isinstance(selection, FieldNode):
+                names[(selection.alias or selection.name).value] += 1
+            else:
+                spreads += 1
+        most = max(most, spreads, *names.values())
+    return most
+
+
 def enforce(measures: Measures, limits: QueryLimits) -> None:
     checks = (
         ("depth", measures.depth, limits.max_depth),
@@ -254,6 +326,7 @@ def enforce(measures: Measures, limits: QueryLimits) -> None:
         ("rootFields", measures.root_fields, limits.max_root_fields),
         ("directives", measures.directives, limits.max_directives),
         ("cost", measures.cost, limits.max_cost),
+        ("overlaps", measures.overlaps, limits.max_overlaps),
     )
     for name, value, maximum in checks:
         if value > maximum:
@@ -287,8 +360,15 @@ def document_too_large(size: int, limits: QueryLimits) -> QueryTooComplex | None
     return None
 
 
+# graphql-core 3.3 meters the work of its rule "fields can be merged" and aborts validation once this is
+# spent (`MAX_COMPLEXITY_BUDGET`, a module attribute the rule reads as each validation starts). Its
+# 500,000 took seconds of a core; the overlaps limit keeps documents far below, this bounds the rest.
+VALIDATION_BUDGET = 50_000
+
+
 def limits_extension(limits: QueryLimits) -> type[SchemaExtension]:
-    """A schema extension enforcing `limits`: tokens while parsing, the rest once the document is valid."""
+    """A schema extension enforcing `limits`: tokens while parsing, the rest before validation."""
+    overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = VALIDATION_BUDGET
 
     class QueryLimitsExtension(SchemaExtension):
         def on_operation(self) -> Iterator[None]:
@@ -296,40 +376,15 @@ def limits_extension(limits: QueryLimits) -> type[SchemaExtension]:
             yield
 
         def on_validate(self) -> Iterator[None]:
-            yield
+            # Before validation (this extension comes before the one that validates), so that a
+            # document too large for a limit never costs graphql-core's rules their work.
             context = self.execution_context
             document = context.graphql_document
-            if context.pre_execution_errors or document is None:
-                return
-            name = context.operation_name
-            chosen = _OPERATIONS.get(document, name, lambda: _chosen_operation(document, name))
-            if chosen is None:
-                return  # no single operation: execution reports it
-            operation, fragments = chosen
-            enforce(
-                measure(context.schema._schema, operation, fragments, context.variables or {}, limits), limits
-            )
+            if not context.pre_execution_errors and document is not None:
+                enforce(
+                    measure_document(context.schema._schema, document, context.variables or {}, limits),
+                    limits,
+                )
+            yield
 
     return QueryLimitsExtension
-
-
-# Per document and operation name: the operation chosen and the document's fragments.
-_OPERATIONS: PerDocument[tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]] | None] = (
-    PerDocument()
-)
-
-
-def _chosen_operation(
-    document: DocumentNode, operation_name: str | None
-) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]] | None:
-    """The operation a request names (or the only one) with the document's fragments; None if not one."""
-    fragments = fragments_of(document)
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = [
-        operation
-        for operation in operations
-        if operation_name is None or (operation.name is not None and operation.name.value == operation_name)
-    ]
-    if len(chosen) != 1:
-        return None
-    return chosen[0], fragments

@@ -146,6 +146,7 @@ class Settings:
                 max_document_bytes=_int(
                     env, "GRAPHQL_MAX_DOCUMENT_BYTES", _DEFAULT_LIMITS.max_document_bytes
                 ),
+                max_overlaps=_int(env, "GRAPHQL_MAX_OVERLAPS", _DEFAULT_LIMITS.max_overlaps),
             ),
             introspection=_flag(env, "GRAPHQL_INTROSPECTION"),
             trusted_documents_file=Path(env["TRUSTED_DOCUMENTS_FILE"])

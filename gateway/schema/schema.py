@@ -88,9 +88,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions: list[Any] = [
         # The caches live at module level, shared by every request (factories: one instance a request).
         lambda: ParserCache(maxsize=512),
+        # Before validation: the limits refuse what would cost the validation rules too much work.
+        limits_extension(settings.limits),
         ValidatedDocuments,
         OperationTypeRecorder,
-        limits_extension(settings.limits),
         # Guest look-ups are counted against the caller's address before anything executes.
         GuestLookupCounter,
         # Partner operations: per-client requests and cost a minute, scopes, audit (docs/partners.md).
