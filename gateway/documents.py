@@ -86,23 +86,25 @@ def fields_of(
     each fragment entered once: what is asked for, not how many times (see `SelectionWalk` for counts)."""
     found: list[FieldNode] = []
     entered: set[str] = set()
-
-    def collect(selection_set: SelectionSetNode) -> None:
-        for selection in selection_set.selections:
-            VISITS.count += 1
-            if isinstance(selection, FieldNode):
-                found.append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                collect(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                if fragment is not None and name not in entered:
-                    entered.add(name)
-                    collect(fragment.selection_set)
-
-    for selection_set in selection_sets:
-        collect(selection_set)
+    # A stack of the selections still to see, not recursion: a chain of fragments, each spreading the
+    # next, is as long as the token limit lets it be.
+    pending = [iter(selection_set.selections) for selection_set in reversed(list(selection_sets))]
+    while pending:
+        selection = next(pending[-1], None)
+        if selection is None:
+            pending.pop()
+            continue
+        VISITS.count += 1
+        if isinstance(selection, FieldNode):
+            found.append(selection)
+        elif isinstance(selection, InlineFragmentNode):
+            pending.append(iter(selection.selection_set.selections))
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is not None and name not in entered:
+                entered.add(name)
+                pending.append(iter(fragment.selection_set.selections))
     return found
 
 
@@ -164,19 +166,56 @@ class SelectionWalk(Generic[S]):
                 inner = self._type(selection.type_condition, parent)
                 total = measure.add(total, self.measure(selection.selection_set, inner))
             elif isinstance(selection, FragmentSpreadNode):
-                total = measure.add(total, self._fragment(selection.name.value, parent))
+                total = measure.add(total, self._fragment(selection.name.value))
         return total
 
-    def _fragment(self, name: str, parent: GraphQLNamedType | None) -> S:
+    def _fragment(self, name: str) -> S:
         if name in self._measured:
             return self._measured[name]
-        fragment = self._fragments.get(name)
-        if fragment is None or name in self._entered:
+        if name in self._entered or name not in self._fragments:
             return self._measure.zero()
-        self._entered.add(name)
-        measured = self.measure(fragment.selection_set, self._type(fragment.type_condition, parent))
-        self._measured[name] = measured
-        return measured
+        # The fragments it spreads are measured first, so that measuring one never recurses into
+        # another: a chain of fragments is as long as the token limit lets it be.
+        order = self._spread_first(name)
+        self._entered.update(order)
+        for each in order:
+            fragment = self._fragments[each]
+            condition = self._type(fragment.type_condition, None)
+            self._measured[each] = self.measure(fragment.selection_set, condition)
+        return self._measured[name]
+
+    def _spread_first(self, name: str) -> list[str]:
+        """`name` and the fragments it spreads, at any depth, not yet measured: each after those it spreads
+        (a spread back into the chain is left out; validation refuses such cycles)."""
+        order: list[str] = []
+        on_path = {name}
+        pending = [(name, iter(self._spreads(name)))]
+        while pending:
+            current, spreads = pending[-1]
+            spread = next(spreads, None)
+            if spread is None:
+                pending.pop()
+                order.append(current)
+                continue
+            if spread in on_path or spread in self._measured or spread in self._entered:
+                continue
+            if spread in self._fragments:
+                on_path.add(spread)
+                pending.append((spread, iter(self._spreads(spread))))
+        return order
+
+    def _spreads(self, name: str) -> list[str]:
+        """The names of the fragments spread anywhere in a fragment."""
+        names: list[str] = []
+        pending = [self._fragments[name].selection_set]
+        while pending:
+            for selection in pending.pop().selections:
+                VISITS.count += 1
+                if isinstance(selection, FragmentSpreadNode):
+                    names.append(selection.name.value)
+                elif isinstance(selection, FieldNode | InlineFragmentNode) and selection.selection_set:
+                    pending.append(selection.selection_set)
+        return names
 
     def _type(
         self, condition: NamedTypeNode | None, parent: GraphQLNamedType | None
