@@ -273,6 +273,18 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         limits = UploadLimits(request_bytes=self.runtime.settings.upload_request_max_bytes)
         return await read_graphql_multipart(request.request, limits)
 
+    def _validate_batch_request(self, request_data: list[Any], protocol: Any) -> None:
+        """strawberry (0.341, `AsyncBaseHTTPView.parse_http_body`) hands a batch's items, as read from JSON
+        or from a multipart `operations`, to this check and then reads each with `.get`: anything but
+        objects failed there with a 500, and an empty batch ran as nothing."""
+        super()._validate_batch_request(request_data, protocol)
+        if not request_data:
+            raise HTTPException(400, "A batch must hold at least one operation.")
+        for item in request_data:
+            if not isinstance(item, dict):
+                raise HTTPException(400, "Each operation of a batch must be a JSON object.")
+            _operation_data(item)
+
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         parsed = await super().parse_http_body(request)
         await self._admit(parsed if isinstance(parsed, list) else [parsed])
