@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway.attachments import download_attachment
 from gateway.auth.authenticate import Authenticator
@@ -177,4 +178,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.runtime = runtime
     app.state.authenticator = authenticator
     app.add_middleware(RequestMiddleware, tracer=runtime.tracer)
+    if settings.forwarded_allow_ips:
+        # Outermost: everything inside sees the client address the trusted proxy reports.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.forwarded_allow_ips))
     return app

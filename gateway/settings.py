@@ -80,6 +80,9 @@ class Settings:
     graphql_executor: str = _DEFAULT_EXECUTOR
     # Partner integrations (issue 7): lifetime of a client-credentials token.
     partner_token_ttl_seconds: int = 600
+    # The proxies (addresses, or `*`) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by
+    # default, so that a forged header cannot pick the client address that rate limits count against.
+    forwarded_allow_ips: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -164,6 +167,9 @@ class Settings:
             upload_request_max_bytes=_int(env, "UPLOAD_REQUEST_MAX_BYTES", _UPLOAD_REQUEST_MAX_BYTES),
             graphql_executor=_executor(env),
             partner_token_ttl_seconds=max(1, _int(env, "PARTNER_TOKEN_TTL_SECONDS", 600)),
+            forwarded_allow_ips=tuple(
+                address.strip() for address in env.get("FORWARDED_ALLOW_IPS", "").split(",") if address.strip()
+            ),
         )
 
 
