@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -51,6 +52,8 @@ class QueryLimits:
     max_cost: int = 25_000
     max_batch_operations: int = 10
     max_document_bytes: int = 64 * 1024
+    # What a request body (not a multipart upload) may hold beyond its document: variables, names, a batch.
+    max_variables_bytes: int = 1024 * 1024
     # How many selections one level of a document may hold that graphql-core's rule "fields can be
     # merged" compares pair by pair: the fields of one response name, or the fragments spread there.
     max_overlaps: int = 20
@@ -336,6 +339,14 @@ def enforce(measures: Measures, limits: QueryLimits) -> None:
                 value=value,
                 maximum=maximum,
             )
+
+
+def body_too_large(limits: QueryLimits) -> HTTPException:
+    """The 413 of a request body (JSON, or a GET's none) larger than a document and its variables."""
+    maximum = limits.max_document_bytes + limits.max_variables_bytes
+    return HTTPException(
+        413, f"The request body exceeds {maximum} bytes (a document and its variables, or a batch of them)."
+    )
 
 
 def too_many_operations(count: int, limits: QueryLimits) -> QueryTooComplex | None:

@@ -150,6 +150,9 @@ class Settings:
                     env, "GRAPHQL_MAX_DOCUMENT_BYTES", _DEFAULT_LIMITS.max_document_bytes
                 ),
                 max_overlaps=_int(env, "GRAPHQL_MAX_OVERLAPS", _DEFAULT_LIMITS.max_overlaps),
+                max_variables_bytes=_int(
+                    env, "GRAPHQL_MAX_VARIABLES_BYTES", _DEFAULT_LIMITS.max_variables_bytes
+                ),
             ),
             introspection=_flag(env, "GRAPHQL_INTROSPECTION"),
             trusted_documents_file=Path(env["TRUSTED_DOCUMENTS_FILE"])
@@ -168,7 +171,9 @@ class Settings:
             graphql_executor=_executor(env),
             partner_token_ttl_seconds=max(1, _int(env, "PARTNER_TOKEN_TTL_SECONDS", 600)),
             forwarded_allow_ips=tuple(
-                address.strip() for address in env.get("FORWARDED_ALLOW_IPS", "").split(",") if address.strip()
+                address.strip()
+                for address in env.get("FORWARDED_ALLOW_IPS", "").split(",")
+                if address.strip()
             ),
         )
 

@@ -121,7 +121,9 @@ async def test_a_field_repeated_thousands_of_times_is_refused_before_validation(
     [
         "{ " + "regions { code } " * 1200 + "}",
         "{ " + "... on Query { regions { code } } " * 500 + "}",
-        "{ " + " ".join(f"...F{i}" for i in range(500)) + " } "
+        "{ "
+        + " ".join(f"...F{i}" for i in range(500))
+        + " } "
         + " ".join(f"fragment F{i} on Query {{ __typename }}" for i in range(500)),
     ],
     ids=["same-field", "inline-fragments", "distinct-fragments"],

@@ -30,16 +30,29 @@ def assert_refused(status: int, body: dict[str, object]) -> None:
         [{"query": "{ regions { code } }", "extensions": "x"}],
         [],
     ],
-    ids=["numbers", "null", "string", "query-not-a-string", "one-bad-item", "variables", "extensions", "empty"],
+    ids=[
+        "numbers",
+        "null",
+        "string",
+        "query-not-a-string",
+        "one-bad-item",
+        "variables",
+        "extensions",
+        "empty",
+    ],
 )
-async def test_a_json_batch_of_anything_but_operations_is_a_400(gateway: Gateway, batch: list[object]) -> None:
+async def test_a_json_batch_of_anything_but_operations_is_a_400(
+    gateway: Gateway, batch: list[object]
+) -> None:
     response = await gateway.client.post("/graphql", json=batch)
 
     assert_refused(response.status_code, response.json())
     assert "Traceback" not in response.text
 
 
-@pytest.mark.parametrize("operations", [[1], [], [None], [{"query": 1}]], ids=["number", "empty", "null", "query"])
+@pytest.mark.parametrize(
+    "operations", [[1], [], [None], [{"query": 1}]], ids=["number", "empty", "null", "query"]
+)
 async def test_a_multipart_batch_of_anything_but_operations_is_a_400(
     gateway: Gateway, operations: list[object]
 ) -> None:

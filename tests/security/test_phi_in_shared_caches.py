@@ -26,7 +26,9 @@ async def test_graphql_answers_are_not_stored(gateway: Gateway) -> None:
 
     answers = [
         await gateway.client.post(
-            "/graphql", json={"query": CLAIM_ATTACHMENTS, "variables": {"n": "SCAL0000000002"}}, headers=signed_in
+            "/graphql",
+            json={"query": CLAIM_ATTACHMENTS, "variables": {"n": "SCAL0000000002"}},
+            headers=signed_in,
         ),
         await gateway.client.get("/graphql", params={"query": "{ regions { code } }"}, headers=PREFLIGHT),
         await gateway.client.post("/graphql", json=[{"query": "{ regions { code } }"}]),
