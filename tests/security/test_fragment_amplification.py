@@ -5,7 +5,7 @@ size, not with what it spreads to; the work is counted, never timed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -51,7 +51,7 @@ class MergeRuleWork:
 
 
 @pytest.fixture
-def merge_rule_work(monkeypatch: pytest.MonkeyPatch) -> Iterator[MergeRuleWork]:
+def merge_rule_work(monkeypatch: pytest.MonkeyPatch) -> MergeRuleWork:
     work = MergeRuleWork()
     compare: Callable[..., Any] = overlapping_fields_can_be_merged.find_conflict
 
@@ -60,7 +60,7 @@ def merge_rule_work(monkeypatch: pytest.MonkeyPatch) -> Iterator[MergeRuleWork]:
         return compare(*args, **kwargs)
 
     monkeypatch.setattr(overlapping_fields_can_be_merged, "find_conflict", counted)
-    yield work
+    return work
 
 
 async def answer(gateway: Gateway, document: str) -> tuple[dict[str, Any], int]:
@@ -161,7 +161,8 @@ async def test_deep_nesting_is_refused_without_a_server_error(gateway: Gateway) 
     unparsed, _ = await answer(gateway, too_deep_to_parse)
     body, visits = await answer(gateway, deep)
 
-    assert unparsed["errors"] and unparsed.get("data") is None
+    assert unparsed["errors"]
+    assert unparsed.get("data") is None
     assert refused_for(body) == "depth"
     assert visits <= VISITS_PER_SELECTION * selections(deep)
 

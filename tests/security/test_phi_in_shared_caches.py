@@ -58,7 +58,7 @@ async def test_attachment_downloads_and_their_refusals_are_not_stored(gateway: G
     assert download.status_code == 200
     assert anonymous.status_code in {401, 404}
     assert missing.status_code == 404
-    assert no_store(download) and no_store(anonymous) and no_store(missing)
+    assert [no_store(download), no_store(anonymous), no_store(missing)] == [True, True, True]
 
 
 async def test_a_download_route_added_later_is_not_stored_without_saying_so(gateway: Gateway) -> None:
