@@ -72,6 +72,8 @@ class Settings:
     guest_lookups_per_member: int = 10
     guest_window_seconds: int = 15 * 60
     guest_min_response_ms: int = 200
+    # Signed-in eligibility look-ups one person (or partner client) may make a minute.
+    eligibility_lookups_per_minute: int = 120
     # Take Action uploads (issue 4): a multipart request larger than this is cut off with HTTP 413 while it
     # streams in.
     upload_request_max_bytes: int = _UPLOAD_REQUEST_MAX_BYTES
@@ -167,6 +169,7 @@ class Settings:
             guest_lookups_per_member=_int(env, "GUEST_LOOKUPS_PER_MEMBER", 10),
             guest_window_seconds=max(1, _int(env, "GUEST_WINDOW_SECONDS", 15 * 60)),
             guest_min_response_ms=_int(env, "GUEST_MIN_RESPONSE_MS", 200),
+            eligibility_lookups_per_minute=_int(env, "ELIGIBILITY_LOOKUPS_PER_MINUTE", 120),
             upload_request_max_bytes=_int(env, "UPLOAD_REQUEST_MAX_BYTES", _UPLOAD_REQUEST_MAX_BYTES),
             graphql_executor=_executor(env),
             partner_token_ttl_seconds=max(1, _int(env, "PARTNER_TOKEN_TTL_SECONDS", 600)),

@@ -22,6 +22,7 @@ from gateway.schema.accounts import AccountMutation, SupportCase
 from gateway.schema.associations import Association
 from gateway.schema.claim_actions import ClaimActionMutation, InBasketSubscription
 from gateway.schema.claims import Claim
+from gateway.schema.eligibility import EligibilityQuery
 from gateway.schema.enrollment import EnrollmentMutation
 from gateway.schema.entities import Provider, ProviderEntity
 from gateway.schema.guest import GuestLookupCounter, GuestQuery
@@ -73,7 +74,7 @@ class OperationTypeRecorder(SchemaExtension):
 
 
 # Each domain contributes its own root fields; add a domain's class to the tuple of its root.
-QUERY_PARTS: tuple[type, ...] = (Query, GuestQuery)
+QUERY_PARTS: tuple[type, ...] = (Query, GuestQuery, EligibilityQuery)
 MUTATION_PARTS: tuple[type, ...] = (AccountMutation, EnrollmentMutation, ClaimActionMutation)
 SUBSCRIPTION_PARTS: tuple[type, ...] = (InBasketSubscription,)
 
