@@ -120,7 +120,7 @@ def _benefits(answer: Eligibility) -> list[str]:
             "EB", "1" if answer.eligible else "6", "IND", "30", _INSURANCE_TYPE[coverage.plan_type],
             text(coverage.plan_name, 50),
         ),
-        segment("DTP", "291", "D8", _d8(answer.date_of_service)),
+        segment("DTP", "472", "D8", _d8(answer.date_of_service)),
     ]  # fmt: skip
     if coverage.primary_care_provider:
         segments += [
