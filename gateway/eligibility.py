@@ -5,10 +5,14 @@ no member data in it; each person has a per-minute allowance of look-ups."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
+from typing import Any
+
+from aiodataloader import DataLoader
 
 from gateway.context import GatewayContext
 from gateway.errors import BadUserInput, RateLimited, RegionUnavailable, Unauthenticated
@@ -112,14 +116,45 @@ def _service_types(asked: tuple[str, ...] | None) -> frozenset[str] | None:
 
 async def _admit(context: GatewayContext, region: str, member: str, date_of_service: date) -> None:
     """One look-up of the caller's allowance a minute, shared by every replica."""
+    try:
+        await _allowance(context).load(next(_LOOKUP_NUMBERS))
+    except RateLimited:
+        await _audit(context, Outcome.RATE_LIMITED, region, member, date_of_service)
+        raise
+
+
+_LOOKUP_NUMBERS = itertools.count()
+_ALLOWANCE = "eligibility_allowance"
+
+
+def _allowance(context: GatewayContext) -> DataLoader[int, None]:
+    """The request's look-ups counted against the caller's allowance together, in one count: were each
+    counted on its own, each would wait for the shared cache at its own moment, and the look-ups of one
+    request would reach their loader in as many batches (statements) as there are look-ups."""
+    state = context.request.state
+    found: DataLoader[int, None] | None = getattr(state, _ALLOWANCE, None)
+    if found is not None:
+        return found
     limit = context.runtime.settings.eligibility_lookups_per_minute
     caller = context.principal.user_id or "unknown"
-    decision = await RateLimiter(context.runtime.cache).hit(f"eligibility:{caller}", limit, _WINDOW_SECONDS)
-    if not decision.allowed:
-        await _audit(context, Outcome.RATE_LIMITED, region, member, date_of_service)
-        raise RateLimited(
+    limiter = RateLimiter(context.runtime.cache)
+
+    # An error in the answer fails that key's `load` with it.
+    async def admit(numbers: list[int]) -> list[Any]:
+        # All or none: past the limit every count is refused alike.
+        decision = await limiter.hit(
+            f"eligibility:{caller}", limit, _WINDOW_SECONDS, cost=min(len(numbers), limit + 1)
+        )
+        if decision.allowed:
+            return [None] * len(numbers)
+        refused = RateLimited(
             "Too many eligibility look-ups; try again in a minute.", decision.retry_after_seconds
         )
+        return [refused] * len(numbers)
+
+    made: DataLoader[int, None] = DataLoader(admit, cache=False)
+    setattr(state, _ALLOWANCE, made)
+    return made
 
 
 async def _audit(
