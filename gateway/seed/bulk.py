@@ -268,6 +268,7 @@ class RegionGenerator:
         self.coverage = CoverageBook()
         self._enrol_fixed_members()
         self.member_pks: list[int] = []
+        self.portal_member_pks: list[int] = []
         self._add_members(claims_per_region + fixed_entity_claims * len(self.fixed_billers))
         self.claims_per_region = claims_per_region
         self.fixed_entity_claims = fixed_entity_claims
@@ -386,6 +387,8 @@ class RegionGenerator:
                 spans = generated_spans(self.coverage_rng, self.region, plan_type, enrolled, group_number)
                 family_id = member_id
                 family = (family_id, plan_type, spans)
+            if plan_type not in self.rules.plans_outside_portal:
+                self.portal_member_pks.append(pk)
             self.rows.members.append(
                 {
                     "id": pk,
@@ -457,7 +460,11 @@ class RegionGenerator:
             "claim_number": claim_number,
             "tax_id": biller.tax_id,
             "billing_provider_id": rng.choice(biller.provider_pks),
-            "member_id": rng.choice(self.member_pks),
+            # A fixed entity's claims are of members the portal answers for, so that its demo person has
+            # their full volume to page through (DEMO_DATA.md: at least 150 claims a region).
+            "member_id": rng.choice(
+                self.portal_member_pks if biller.tax_id in FIXED_TAX_IDS else self.member_pks
+            ),
             "service_from": service_from,
             "service_to": service_to,
             "received_on": received_on,
