@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from gateway.eligibility import today
+from regions.base.tables import members
 from tests.conftest import Gateway, start_gateway
 from tests.partner_steps import audit_of, partner_query, partner_token, register_client
 from tests.x12_validator import map_directory, x12_errors
@@ -323,8 +324,6 @@ async def test_look_ups_beyond_the_allowance_are_rate_limited(stingy: Gateway) -
 
 
 async def members_of(gateway: Gateway, region: str, count: int) -> list[dict[str, str]]:
-    from regions.base.tables import members
-
     engine = gateway.runtime.regions[region].store.engine
     statement = select(members.c.member_id, members.c.date_of_birth).order_by(members.c.id).limit(count)
     async with engine.connect() as connection:
@@ -376,10 +375,11 @@ async def test_partners_need_eligibility_read_within_their_bound_regions(writabl
         gateway, reader, ELIGIBILITY, {"input": {**JORDAN, "dateOfService": ON_A_2026_DAY}}
     )
     assert elsewhere["data"]["eligibility"]["coverage"] is None
-    # the demo client has no eligibility:read: a miss too
-    demo = await partner_token(gateway)
+    # a client without eligibility:read: a miss too
+    claims_secret = await register_client(gateway, "claims-only", "claims:read")
+    claims_only = await partner_token(gateway, "claims-only", claims_secret)
     refused = await partner_query(
-        gateway, demo, ELIGIBILITY, {"input": {**DREW, "dateOfService": ON_A_2026_DAY}}
+        gateway, claims_only, ELIGIBILITY, {"input": {**DREW, "dateOfService": ON_A_2026_DAY}}
     )
     assert refused["data"]["eligibility"]["coverage"] is None
     assert ON_THE_CARD in refused["data"]["eligibility"]["guidance"]

@@ -809,7 +809,8 @@ PARTNER_CLIENTS: Final[tuple[FixedPartnerClient, ...]] = (
         client_id="summit-billing",
         name="Summit Billing Services",
         secret="demo-partner-secret",
-        scopes=("claims:read", "messages:read", "messages:write"),
+        # Patient verification is a billing company's work too (seed 002): eligibility, never clinical data.
+        scopes=("claims:read", "eligibility:read", "messages:read", "messages:write"),
         bindings=(("GA", "58-6000006"),),
     ),
 )
