@@ -12,6 +12,7 @@ import { MyAccount } from "./screens/account/MyAccount";
 import { PendingRequests } from "./screens/account/PendingRequests";
 import { ClaimPage } from "./screens/claims/ClaimPage";
 import { ClaimSearch } from "./screens/claims/ClaimSearch";
+import { Eligibility } from "./screens/eligibility/Eligibility";
 import { GuestAccess } from "./screens/guest/GuestAccess";
 import { MyMessages } from "./screens/messages/MyMessages";
 import { ForgotUserId } from "./screens/signon/ForgotUserId";
@@ -130,6 +131,7 @@ function SignedIn() {
   let params: Record<string, string> | null;
   if ((params = match("/claims/:id", path))) screen = <ClaimPage id={params.id ?? ""} />;
   else if (path === "/claims" || path === "/" || path === "/sign-on") screen = <ClaimSearch viewer={viewerResult.data} />;
+  else if (path === "/eligibility") screen = <Eligibility viewer={viewerResult.data} />;
   else if (path === "/messages") screen = <MyMessages />;
   else if (path === "/account" || path.startsWith("/account/")) screen = <MyAccount viewer={viewerResult.data} />;
   else if (path === "/requests") screen = <PendingRequests />;
@@ -150,6 +152,9 @@ function SignedIn() {
           <>
             <ul>
               <NavLink to="/claims" label="Claims" current={path.startsWith("/claims")} />
+              {representative ? null : (
+                <NavLink to="/eligibility" label="Eligibility & Benefits" current={path === "/eligibility"} />
+              )}
               <NavLink
                 to="/messages"
                 label="My Messages"

@@ -85,6 +85,18 @@ function TakeActionMenu({ available, onChoose }: { available: ClaimAction[]; onC
   );
 }
 
+/** Eligibility & Benefits for the claim's member on its service date (their date of birth only where it is
+    shown: administrative access types it in). */
+function eligibilityLink(claim: ClaimDetail): string {
+  const keys = new URLSearchParams({
+    region: claim.region.code,
+    memberId: claim.member.memberId,
+    dateOfService: claim.serviceFrom,
+  });
+  if (claim.member.dateOfBirth) keys.set("dateOfBirth", claim.member.dateOfBirth);
+  return `/eligibility?${keys.toString()}`;
+}
+
 export function ClaimPage({ id }: { id: string }) {
   const [result, refetch] = useQuery({
     query: ClaimDetailDocument,
@@ -209,6 +221,9 @@ export function ClaimPage({ id }: { id: string }) {
             <dt>Plan</dt>
             <dd>{PLAN_LABELS[claim.member.planType]}</dd>
           </dl>
+          <p>
+            <Link to={eligibilityLink(claim)}>Eligibility and benefits on {date(claim.serviceFrom)}</Link>
+          </p>
         </section>
         <section className="card" aria-labelledby="claim-amounts">
           <h2 id="claim-amounts">Amounts</h2>
