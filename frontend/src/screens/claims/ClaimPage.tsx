@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { useQuery } from "urql";
 
-import { type ClaimAction, ClaimDetailDocument } from "../../graphql/generated/graphql";
+import { type ClaimAction, ClaimDetailDocument, type ClaimDetailQuery } from "../../graphql/generated/graphql";
 import { Link } from "../../router";
 import {
   Alert,
@@ -87,7 +87,7 @@ function TakeActionMenu({ available, onChoose }: { available: ClaimAction[]; onC
 
 /** Eligibility & Benefits for the claim's member on its service date (their date of birth only where it is
     shown: administrative access types it in). */
-function eligibilityLink(claim: ClaimDetail): string {
+function eligibilityLink(claim: Extract<NonNullable<ClaimDetailQuery["node"]>, { __typename: "Claim" }>): string {
   const keys = new URLSearchParams({
     region: claim.region.code,
     memberId: claim.member.memberId,

@@ -1,67 +1,25 @@
 // Eligibility & Benefits (seeds 001 and 003: "confirm member eligibility and benefits"): a member found by
 // member ID and date of birth in one of the person's regions, on a date of service; the answer as a
 // coverage card, the benefits by X12 service type, and each accumulator as a labelled bar.
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useQuery } from "urql";
 
-import EligibilityQuery from "../../graphql/Eligibility.graphql";
-import type { PlanType, RegionCode, ViewerData } from "../../graphql/types";
+import {
+  type AccumulatorKind,
+  type CoverageLevel,
+  EligibilityDocument,
+  type EligibilityInput,
+  type EligibilityQuery,
+  type Network,
+  type RegionCode,
+  type ViewerQuery,
+} from "../../graphql/generated/graphql";
 import { useLocation } from "../../router";
 import { Alert, PLAN_LABELS, Page, RequestError, SelectField, TextField, date, money } from "../../ui";
 
-// This screen's own view of the operation's answer (Eligibility.graphql).
-type Network = "IN_NETWORK" | "OUT_OF_NETWORK";
-type AccumulatorKind = "DEDUCTIBLE" | "OUT_OF_POCKET_MAXIMUM";
-type CoverageLevel = "INDIVIDUAL" | "FAMILY";
-
-interface Benefit {
-  serviceType: { code: string; description: string };
-  network: Network;
-  covered: boolean;
-  copay: string | null;
-  coinsurancePercent: number | null;
-  deductibleApplies: boolean;
-  authorizationRequired: boolean;
-  visitLimit: number | null;
-  visitsUsed: number | null;
-  note: string | null;
-}
-
-interface Accumulator {
-  kind: AccumulatorKind;
-  level: CoverageLevel;
-  network: Network;
-  limit: string;
-  met: string;
-  remaining: string;
-}
-
-interface Coverage {
-  member: { memberId: string; firstName: string; lastName: string; dateOfBirth: string | null };
-  region: { code: RegionCode; name: string };
-  dateOfService: string;
-  eligible: boolean;
-  planType: PlanType;
-  planName: string;
-  groupName: string;
-  groupNumber: string;
-  coverageFrom: string;
-  coverageTo: string | null;
-  primaryCareProvider: string | null;
-  benefits: Benefit[];
-  accumulators: Accumulator[];
-}
-
-interface EligibilityData {
-  eligibility: { coverage: Coverage | null; guidance: string | null };
-}
-
-interface EligibilityInput {
-  region: RegionCode;
-  memberId: string;
-  memberDateOfBirth: string;
-  dateOfService: string;
-}
+type Coverage = NonNullable<EligibilityQuery["eligibility"]["coverage"]>;
+type Benefit = Coverage["benefits"][number];
+type Accumulator = Coverage["accumulators"][number];
 
 const NETWORK_LABELS: Record<Network, string> = { IN_NETWORK: "In network", OUT_OF_NETWORK: "Out of network" };
 const KIND_LABELS: Record<AccumulatorKind, string> = {
@@ -206,7 +164,7 @@ function Accumulators({ accumulators }: { accumulators: Accumulator[] }) {
   );
 }
 
-export function Eligibility({ viewer }: { viewer: ViewerData | undefined }) {
+export function Eligibility({ viewer }: { viewer: ViewerQuery | undefined }) {
   const { params } = useLocation();
   const regions = viewer?.viewer?.approvedRegions ?? [];
   const [form, setForm] = useState({
@@ -220,25 +178,23 @@ export function Eligibility({ viewer }: { viewer: ViewerData | undefined }) {
     form.region && form.memberId && form.memberDateOfBirth ? { ...form, region: form.region as RegionCode } : null,
   );
   const [missing, setMissing] = useState(false);
-  const activeRegion = viewer?.viewer?.activeRegion?.code ?? regions[0]?.code ?? "";
-  useEffect(() => {
-    // The region the session works in by default (else the first approved), once the viewer is known.
-    if (!form.region && activeRegion) setForm((current) => ({ ...current, region: activeRegion }));
-  }, [activeRegion, form.region]);
-  const [result] = useQuery<EligibilityData>({
-    query: EligibilityQuery,
-    variables: { input },
+  // The region the session works in unless one is chosen (else the first approved one).
+  const region = form.region || (viewer?.viewer?.activeRegion?.code ?? regions[0]?.code ?? "");
+  const [result] = useQuery({
+    query: EligibilityDocument,
+    // Paused until the form is complete: the query never runs without its input.
+    variables: { input: input! },
     pause: input === null,
     requestPolicy: "network-only",
   });
   const update = (name: keyof typeof form) => (value: string) => setForm((current) => ({ ...current, [name]: value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const complete = Object.values(form).every((value) => value.trim() !== "");
+    const complete = Object.values({ ...form, region }).every((value) => value.trim() !== "");
     setMissing(!complete);
     if (!complete) return;
     setInput({
-      region: form.region as RegionCode,
+      region: region as RegionCode,
       memberId: form.memberId.trim().toUpperCase(),
       memberDateOfBirth: form.memberDateOfBirth,
       dateOfService: form.dateOfService,
@@ -256,7 +212,7 @@ export function Eligibility({ viewer }: { viewer: ViewerData | undefined }) {
               <p>Fill in every field to look the member up.</p>
             </Alert>
           ) : null}
-          <SelectField label="Region" value={form.region} onChange={(event) => update("region")(event.target.value)} required>
+          <SelectField label="Region" value={region} onChange={(event) => update("region")(event.target.value)} required>
             <option value="">Choose a region</option>
             {regions.map((region) => (
               <option key={region.code} value={region.code}>
