@@ -186,9 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf", type=Path, help="the PDF to send (default: a one-page PDF made here)")
     parser.add_argument("--member-id", help="a member whose eligibility to check, in the claim's region")
     parser.add_argument("--member-date-of-birth", help="that member's date of birth")
-    parser.add_argument(
-        "--x12", type=Path, default=Path("eligibility-271.x12"), help="where to write the 271"
-    )
+    parser.add_argument("--x12", type=Path, help="write the eligibility answer's X12 271 to this file")
     args = parser.parse_args(argv)
     client = PartnerClient(
         args.gateway,
