@@ -106,8 +106,9 @@ def _claim_at(claim: ClaimRecord, access: AccessLevel | None) -> ClaimRecord | N
 
 def eligibility_access(principal: Principal, region: str) -> AccessLevel | None:
     """How a caller may verify eligibility in a region: with any ACTIVE association there (administrative
-    access too: TPAs do "patient verification", seed 002), at the best level held; a partner also needs
-    `eligibility:read`. None: not at all, and the look-up answers as for a member who does not exist."""
+    access too: TPAs do "patient verification", says the Online Affiliate FAQ), at the best level held; a
+    partner also needs `eligibility:read`. None: not at all, and the look-up answers as for a member who does
+    not exist."""
     if not _scoped(principal, Scope.ELIGIBILITY_READ):
         return None
     levels = {grant.access for grant in principal.grants if grant.region == region}

@@ -461,7 +461,7 @@ class RegionGenerator:
             "tax_id": biller.tax_id,
             "billing_provider_id": rng.choice(biller.provider_pks),
             # A fixed entity's claims are of members the portal answers for, so that its demo person has
-            # their full volume to page through (DEMO_DATA.md: at least 150 claims a region).
+            # their full volume to page through (the demo data: at least 150 claims a region).
             "member_id": rng.choice(
                 self.portal_member_pks if biller.tax_id in FIXED_TAX_IDS else self.member_pks
             ),

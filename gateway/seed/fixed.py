@@ -809,7 +809,8 @@ PARTNER_CLIENTS: Final[tuple[FixedPartnerClient, ...]] = (
         client_id="summit-billing",
         name="Summit Billing Services",
         secret="demo-partner-secret",
-        # Patient verification is a billing company's work too (seed 002): eligibility, never clinical data.
+        # Patient verification is a billing company's work too (the Online Affiliate FAQ): eligibility,
+        # never clinical data.
         scopes=("claims:read", "eligibility:read", "messages:read", "messages:write"),
         bindings=(("GA", "58-6000006"),),
     ),

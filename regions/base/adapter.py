@@ -104,8 +104,9 @@ class RegionAdapter:
         """Hook: what guest claim status says about a member of this plan instead of a claim's status, or
         None when it answers for the plan.
 
-        Default: a plan the region serves outside the portal gets the region's guidance (seed 003);
-        self-funded claims status is the National Self-Funding Program's in every region (seed 001:
+        Default: a plan the region serves outside the portal gets the region's guidance (the Northern
+        California welcome page); self-funded claims status is the National Self-Funding Program's in
+        every region (the Colorado welcome page:
         "To view self-funded claims status, please follow the instructions on the National Self-Funding
         Program Provider Portal Summary").
         """

@@ -26,8 +26,9 @@ class PhoneMenuOption:
     label: str
 
 
-# Seeds 001 and 003: "If your claim is not found in the Guest User system, call the phone number listed on
-# the member's ID card." The number to call where a region publishes none of its own.
+# The Colorado and Northern California welcome pages: "If your claim is not found in the Guest User system,
+# call the phone number listed on the member's ID card." The number to call where a region publishes none of
+# its own.
 ON_THE_ID_CARD = "call the phone number listed on the member's ID card"
 
 
@@ -42,8 +43,8 @@ class PlanGuidance:
 @dataclass(frozen=True, slots=True)
 class RegionGuidance:
     """What the portal says instead of an answer: when nothing matches, or when the member's plan is served
-    elsewhere (seeds 000, 001 and 003). Phone numbers here are the region's own; the shared default names
-    none but the one on the member's ID card."""
+    elsewhere (the Online Provider Tools page, the Colorado and Northern California welcome pages). Phone
+    numbers here are the region's own; the shared default names none but the one on the member's ID card."""
 
     # Seeds 001 and 003 ("call the phone number listed on the member's ID card"); seed 000 (register
     # for "our more robust claims portal").
@@ -63,9 +64,9 @@ class RegionGuidance:
         "No coverage was found for this member ID and date of birth in this region. Check both, or "
         f"{ON_THE_ID_CARD}."
     )
-    # Seed 001 (Colorado: "To view self-funded claims status, please follow the instructions on the
-    # National Self-Funding Program Provider Portal Summary") and seed 003: self-funded claims status is
-    # national, in every region.
+    # The Colorado welcome page ("To view self-funded claims status, please follow the instructions on the
+    # National Self-Funding Program Provider Portal Summary") and the Northern California one: self-funded
+    # claims status is national, in every region.
     self_funded: str = (
         "Self-Funded member claims are not available in this self-service tool. Please sign on to the "
         "Self-Funded plans online tool, following the instructions on the National Self-Funding "
@@ -111,13 +112,15 @@ class RegionRules:
     provider_relations_phone: str | None = None
     provider_relations_menu: tuple[PhoneMenuOption, ...] = field(default=())
     behavioral_health_support_email: str | None = None
-    # Seeds 000, 001, 003: what look-ups answer instead of a claim's status or a member's coverage.
+    # What look-ups answer instead of a claim's status or a member's coverage (the Online Provider Tools
+    # page, the Colorado and Northern California welcome pages).
     guidance: RegionGuidance = RegionGuidance()
     # Plans whose claims, eligibility and authorizations the region serves outside the portal: the
-    # portal neither lists nor counts them and answers with `guidance` (seed 003, Northern California).
+    # portal neither lists nor counts them and answers with `guidance` (the Northern California welcome
+    # page).
     plans_outside_portal: frozenset[PlanType] = frozenset()
-    # Providers may request referrals and authorizations online (seed 001: Colorado's Affiliate Link,
-    # "create and view referrals/authorizations").
+    # Providers may request referrals and authorizations online (the Colorado welcome page: Affiliate
+    # Link lets them "create and view referrals/authorizations").
     online_authorization_requests: bool = False
     # Seed 004: the letter filed where `acknowledgement_letters` is set.
     acknowledgement_text: AcknowledgementLetterText = AcknowledgementLetterText()

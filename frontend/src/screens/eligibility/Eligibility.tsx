@@ -1,4 +1,4 @@
-// Eligibility & Benefits (seeds 001 and 003: "confirm member eligibility and benefits"): a member found by
+// Eligibility & Benefits (the Colorado welcome page: "confirm member eligibility and benefits"): a member found by
 // member ID and date of birth in one of the person's regions, on a date of service; the answer as a
 // coverage card, the benefits by X12 service type, and each accumulator as a labelled bar.
 import { type FormEvent, useState } from "react";
