@@ -50,7 +50,11 @@ _ADDRESS_LENGTH = 64
 # connection: the check is given this URL, and the request's own replaces it right after.
 _CHECKED_URL = "https://gateway.invalid/oauth/token"
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-_INVALID_CLIENT = "Client authentication failed: send the client id and secret with HTTP Basic."
+# A client that sent HTTP Basic credentials is told they did not authenticate it (the same words for an
+# unknown client id and a wrong secret, so that client ids cannot be discovered); only a client that sent
+# none is told how to send them.
+_CREDENTIALS_REFUSED = "Client authentication failed: unknown client or wrong secret."
+_NO_CREDENTIALS = "Client authentication failed: send the client id and secret with HTTP Basic."
 
 
 class _MalformedRequestError(Exception):
@@ -148,10 +152,13 @@ class _ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
 class _TokenServer(AuthorizationServer):  # type: ignore[misc]
     """authlib's server for one token request: the only client it knows is the one the request names."""
 
-    def __init__(self, authenticator: Authenticator, client: PartnerOAuthClient | None) -> None:
+    def __init__(
+        self, authenticator: Authenticator, client: PartnerOAuthClient | None, *, sent_credentials: bool
+    ) -> None:
         super().__init__(scopes_supported=sorted(SCOPES))
         self._authenticator = authenticator
         self._client = client
+        self._sent_credentials = sent_credentials
         self.issued_scopes: frozenset[str] | None = None
         self.register_grant(_ClientCredentials)
         self.register_token_generator(GRANT_TYPE, self._token)
@@ -173,8 +180,8 @@ class _TokenServer(AuthorizationServer):  # type: ignore[misc]
         self, status: int, body: dict[str, Any], headers: list[tuple[str, str]]
     ) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
         if body.get("error") == "invalid_client":
-            # One wording for every failed authentication (unknown client, wrong secret, no credentials).
-            body = {"error": "invalid_client", "error_description": _INVALID_CLIENT}
+            description = _CREDENTIALS_REFUSED if self._sent_credentials else _NO_CREDENTIALS
+            body = {"error": "invalid_client", "error_description": description}
             headers = [(name, value) for name, value in headers if name.lower() != "www-authenticate"]
             if status == 401:
                 headers.append(("WWW-Authenticate", 'Basic realm="oauth", error="invalid_client"'))
@@ -226,7 +233,7 @@ class TokenEndpoint:
                     Attempt.PARTNER_TOKEN, address=_address(request), account=credentials[0]
                 )
                 client = await self._authenticate(*credentials)
-            server = _TokenServer(self._authenticator, client)
+            server = _TokenServer(self._authenticator, client, sent_credentials=credentials is not None)
             status, body, answer_headers = server.create_token_response(_TokenRequest(request, form, headers))
         except _MalformedRequestError as refused:
             status, answer_headers = 400, []

@@ -149,7 +149,7 @@ async def test_a_client_that_does_not_authenticate_is_invalid_client(writable_ga
         "wrong secret": await token_response(writable_gateway, secret="not-the-secret"),
         "unknown client": await token_response(writable_gateway, client_id="no-such-client"),
         "no credentials": await client.post("/oauth/token", data=grant),
-        # HTTP.md: HTTP Basic only; credentials in the body are not a way in
+        # HTTP Basic only (docs/http.md); credentials in the body are not a way in
         "secret in the body": await client.post(
             "/oauth/token", data={**grant, "client_id": DEMO_CLIENT, "client_secret": DEMO_SECRET}
         ),
@@ -174,6 +174,9 @@ async def test_a_client_that_does_not_authenticate_is_invalid_client(writable_ga
         assert response.headers["www-authenticate"].startswith("Basic"), what
     # an unknown client and a wrong secret answer alike, so that client ids cannot be discovered
     assert refused["wrong secret"].json() == refused["unknown client"].json()
+    # a client that sent its credentials with HTTP Basic is not told to send them that way
+    assert "Basic" not in refused["wrong secret"].json()["error_description"]
+    assert "HTTP Basic" in refused["no credentials"].json()["error_description"]
 
 
 async def test_the_token_endpoint_takes_post_only(writable_gateway: Gateway) -> None:
