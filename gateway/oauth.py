@@ -35,7 +35,7 @@ from gateway.partners.records import SCOPES, PartnerClient
 from gateway.partners.store import PartnerStore
 from gateway.runtime import Runtime
 
-TOKEN_PATH = "/oauth/token"
+TOKEN_PATH = "/oauth/token"  # noqa: S105 - a URL path, not a secret
 GRANT_TYPE = "client_credentials"
 _FORM = "application/x-www-form-urlencoded"
 _MAX_BODY_BYTES = 4 * 1024

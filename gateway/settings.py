@@ -50,8 +50,9 @@ class Settings:
     password_reset_ttl_seconds: int = 30 * 60
     cookie_secure: bool = True
     signing_key_file: Path | None = None
-    token_issuer: str = "provider-gateway"
-    token_audience: str = "provider-gateway"
+    # The `iss` and `aud` of the gateway's own tokens: names, not secrets.
+    token_issuer: str = "provider-gateway"  # noqa: S105
+    token_audience: str = "provider-gateway"  # noqa: S105
     # An external OpenID Connect provider whose tokens are accepted as well.
     auth_issuer: str | None = None
     auth_jwks_url: str | None = None

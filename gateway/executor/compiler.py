@@ -45,6 +45,7 @@ from graphql.type import is_leaf_type, is_list_type, is_non_null_type, is_object
 from gateway.executor.resolvers import STRAWBERRY_DEFINITION, Resolvers
 from gateway.executor.runtime import PENDING, FieldPlan, ItemSite, Run
 from gateway.schema.prefetch import MISSING, PREFETCHED
+from regions.base.codegen import define
 
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
@@ -134,8 +135,7 @@ class _Compiler:
             raise UnsupportedOperationError("@defer")
         root = self._object(root_type, collected.grouped_field_set, root=True)
         source = "\n".join(self.code)
-        exec(compile(source, "<compiled operation>", "exec"), self.namespace)
-        return Plan(self.namespace[root], source)
+        return Plan(define(source, "compiled operation", self.namespace, root), source)
 
     # ---------------------------------------------------------------- naming
 

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from sqlalchemy import ColumnElement
 
+from regions.base.codegen import define
 from regions.base.records import (
     UNREAD,
     AttachmentRecord,
@@ -217,8 +218,8 @@ def claim_reading(fields: frozenset[str] | None = None) -> ClaimReading:
         "PAYMENT_METHODS": _PAYMENT_METHODS,
         "PLAN_TYPES": _PLAN_TYPES,
     }
-    exec(compile(source, "<claim reading>", "exec"), namespace)
-    return ClaimReading(tuple(_CLAIM_FIELDS[name][0] for name in read), namespace["decode"])
+    decode = define(source, "claim reading", namespace, "decode")
+    return ClaimReading(tuple(_CLAIM_FIELDS[name][0] for name in read), decode)
 
 
 # -------------------------------------------------------------- providers
