@@ -46,11 +46,6 @@ class RegionPk(NamedTuple):
     pk: int
 
 
-class RegionClaimNumber(NamedTuple):
-    region: str
-    claim_number: str
-
-
 class RegionQuery(NamedTuple, Generic[S]):
     region: str
     query: S
@@ -84,9 +79,6 @@ class _Kept(Generic[H, V]):
             self._records.clear()
         self._records[key] = (self._clock() + ttl_seconds, record)
 
-    def forget(self, key: H) -> None:
-        self._records.pop(key, None)
-
     def clear(self) -> None:
         self._records.clear()
 
@@ -106,12 +98,6 @@ class SharedRecords:
         self.ttl_seconds = ttl_seconds
         self.entities: _Kept[str, EntityRecord] = _Kept(clock)
         self.providers: _Kept[RegionPk, ProviderRecord] = _Kept(clock)
-
-    def forget_entity(self, tax_id: str) -> None:
-        self.entities.forget(tax_id)
-
-    def forget_provider(self, region: str, pk: int) -> None:
-        self.providers.forget(RegionPk(region, pk))
 
     def clear(self) -> None:
         """Forget everything (e.g. to measure what a request costs from cold)."""
@@ -161,7 +147,7 @@ def _as_is(record: V) -> V:
     return record
 
 
-def _region_of(key: RegionPk | RegionClaimNumber | RegionQuery[Any]) -> str:
+def _region_of(key: RegionPk | RegionQuery[Any]) -> str:
     return key.region
 
 
@@ -186,20 +172,6 @@ class ClaimByIdLoader(_Loader[RegionPk, ClaimRecord | None]):
         async def fetch(adapter: RegionAdapter, batch: list[RegionPk]) -> dict[RegionPk, ClaimRecord]:
             found = await adapter.claims_by_pks([key.pk for key in batch])
             return {key: found[key.pk] for key in batch if key.pk in found}
-
-        principal = self.scope.principal
-        return await _regional(self, keys, fetch, lambda claim: access.visible_claim(principal, claim))
-
-
-class ClaimByNumberLoader(_Loader[RegionClaimNumber, ClaimRecord | None]):
-    name = "claim_by_number"
-
-    async def fetch(self, keys: list[RegionClaimNumber]) -> list[ClaimRecord | None]:
-        async def fetch(
-            adapter: RegionAdapter, batch: list[RegionClaimNumber]
-        ) -> dict[RegionClaimNumber, ClaimRecord]:
-            found = await adapter.claims_by_numbers([key.claim_number for key in batch])
-            return {key: found[key.claim_number] for key in batch if key.claim_number in found}
 
         principal = self.scope.principal
         return await _regional(self, keys, fetch, lambda claim: access.visible_claim(principal, claim))
@@ -535,7 +507,6 @@ class Loaders:
     """Every loader of one request: `info.context.loaders.claim_by_id.load(key)`."""
 
     claim_by_id = _OnFirstUse(ClaimByIdLoader)
-    claim_by_number = _OnFirstUse(ClaimByNumberLoader)
     claim_page = _OnFirstUse(ClaimPageLoader)
     provider_by_id = _OnFirstUse(ProviderByIdLoader)
     provider_page = _OnFirstUse(ProviderPageLoader)

@@ -23,7 +23,6 @@ query ($n: String!) {{ claims(search: {{claimNumber: $n}}) {{ totalCount edges {
 """
 BY_NODE = f"query ($id: ID!) {{ node(id: $id) {{ ... on Claim {{ {CLAIM_FIELDS} }} }} }}"
 BY_NODES = f"query ($ids: [ID!]!) {{ nodes(ids: $ids) {{ ... on Claim {{ {CLAIM_FIELDS} }} }} }}"
-ALL_CLAIM_IDS = "query { claims(search: {}, first: 100) { edges { node { id claimNumber } } } }"
 
 
 async def _claim_ids(gateway: Gateway) -> dict[str, str]:

@@ -103,7 +103,6 @@ ENTITIES: Final[tuple[FixedEntity, ...]] = (
     ),
 )  # fmt: skip
 ENTITY_PK: Final[Mapping[str, int]] = {entity.tax_id: pk for pk, entity in enumerate(ENTITIES, start=1)}
-ENTITY_BY_TAX_ID: Final[Mapping[str, FixedEntity]] = {entity.tax_id: entity for entity in ENTITIES}
 FIXED_TAX_IDS: Final = frozenset(ENTITY_PK)
 TPA_ATTESTATIONS: Final = (("77-7000007", "58-6000006", datetime(2025, 6, 16, 14, 0, tzinfo=UTC)),)
 
@@ -150,7 +149,6 @@ PEOPLE: Final[tuple[FixedPerson, ...]] = (
     ),
 )  # fmt: skip
 USER_PK: Final[Mapping[str, int]] = {person.user_id: pk for pk, person in enumerate(PEOPLE, start=1)}
-FIXED_USER_IDS: Final = frozenset(USER_PK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +391,6 @@ CLAIMS: Final[tuple[FixedClaim, ...]] = (
         updated_at=datetime(2026, 1, 10, 14, 0, tzinfo=UTC),
     ),
 )
-FIXED_CLAIM_NUMBERS: Final = frozenset(claim.claim_number for claim in CLAIMS)
 # Members of the demo's coverage table who have no claim (region, member).
 MEMBERS_WITHOUT_CLAIMS: Final[tuple[tuple[str, FixedMember], ...]] = (
     ("NCAL", FixedMember("M200000002", "Pat", "Rivera", date(1971, 2, 17), PlanType.PPO)),
