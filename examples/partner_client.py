@@ -6,10 +6,11 @@ documentation sent on the claim with a PDF (a GraphQL multipart request), and a 
 benefits in the claim's region, with the same answer as an X12 271. Run it against `make run`:
 
     PARTNER_CLIENT_ID=summit-billing PARTNER_CLIENT_SECRET=demo-partner-secret \\
-        python examples/partner_client.py --claim-number GA0000000001 --since 2026-01-01 \\
+        .venv/bin/python examples/partner_client.py --claim-number GA0000000001 --since 2026-01-01 \\
         --member-id M700000001 --member-date-of-birth 2015-10-10
 
-Only httpx is needed (`pip install httpx`). GATEWAY_URL (default http://127.0.0.1:8000) names the gateway.
+It needs httpx, which the repository's .venv has (any Python with `pip install httpx` will do).
+GATEWAY_URL (default http://127.0.0.1:8000) names the gateway.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+try:
+    import httpx
+except ModuleNotFoundError:  # e.g. the system's python3: say what to run instead of a traceback
+    sys.exit(
+        "This example needs httpx: run it with the repository's .venv/bin/python "
+        "(`make run` or `make test` creates it), or `pip install httpx`."
+    )
 
 DOCUMENTS = Path(__file__).resolve().parent / "documents"
 SCOPE = "claims:read eligibility:read messages:read messages:write"
@@ -123,7 +130,7 @@ class PartnerClient:
 
         def send(headers: dict[str, str]) -> httpx.Response:
             # A multipart POST is one a browser could send from another site: the gateway runs it only
-            # with this header, which no such form can add (HTTP.md, CSRF prevention).
+            # with this header, which no such form can add (CSRF prevention, docs/http.md).
             headers = {**headers, "apollo-require-preflight": "true"}
             form = {"operations": json.dumps(operations), "map": json.dumps(file_map)}
             return self.http.post("/graphql", data=form, files=parts, headers=headers)

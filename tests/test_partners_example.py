@@ -60,7 +60,7 @@ def trust_command() -> list[str]:
     [line] = [
         line
         for line in GUIDE.read_text().splitlines()
-        if line.startswith("python -m gateway trust-documents")
+        if line.startswith(".venv/bin/python -m gateway trust-documents")
     ]
     return shlex.split(line)
 
@@ -72,6 +72,14 @@ async def run(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     out, err = await process.communicate()
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
+
+
+async def test_without_httpx_the_example_says_which_python_to_run_it_with() -> None:
+    # -S leaves site-packages out, as the system's python3 has no httpx
+    code, out, err = await run(sys.executable, "-S", "examples/partner_client.py", env=dict(os.environ))
+    assert code == 1
+    assert "Traceback" not in err
+    assert ".venv/bin/python" in err
 
 
 def test_the_guide_names_each_document_by_its_hash() -> None:
@@ -94,7 +102,7 @@ async def test_the_example_runs_as_the_guide_writes_it(
         if command[0] == "export":
             env.update(assignment.split("=", 1) for assignment in command[1:])
     trust = trust_command()
-    [example] = [c for c in commands if c[:2] == ["python", "examples/partner_client.py"]]
+    [example] = [c for c in commands if c[:2] == [".venv/bin/python", "examples/partner_client.py"]]
     assert env["PARTNER_CLIENT_ID"] == "summit-billing"
     mode = TrustMode.OFF
     if documents == "trusted":
