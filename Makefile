@@ -3,20 +3,33 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Exact versions with their hashes, from pyproject.toml's ranges (`make lock`): the server's alone, and the
+# server's with the development tools, which is what this Makefile installs.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
 
-.PHONY: run test lint typecheck schema bench bench-compare clean web web-lint e2e
+.PHONY: run test lint typecheck schema bench bench-compare clean web web-lint e2e lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(DEV_LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Resolve pyproject.toml's ranges again (newest versions that fit, from PyPI) for every Python the project
+# supports; run it after changing a dependency, and commit both files.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet
+lock: $(STAMP)
+	$(UV_COMPILE) -o $(LOCK)
+	$(UV_COMPILE) --extra dev -o $(DEV_LOCK)
 
 run: $(STAMP) web
 	$(BIN)/python -m gateway serve --prepare
 
 test: $(STAMP)
 	$(BIN)/ruff check gateway regions tests bench
+	$(BIN)/ruff format --check gateway regions tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	$(MAKE) web-lint
@@ -24,7 +37,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check gateway regions tests bench
-	$(BIN)/ruff format --check gateway regions tests
+	$(BIN)/ruff format --check gateway regions tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -76,7 +76,7 @@ async def run(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
 
 async def test_without_httpx_the_example_says_which_python_to_run_it_with() -> None:
     # -S leaves site-packages out, as the system's python3 has no httpx
-    code, out, err = await run(sys.executable, "-S", "examples/partner_client.py", env=dict(os.environ))
+    code, _out, err = await run(sys.executable, "-S", "examples/partner_client.py", env=dict(os.environ))
     assert code == 1
     assert "Traceback" not in err
     assert ".venv/bin/python" in err
