@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 from gateway.observability import configure_logging
 from gateway.runtime import Runtime
@@ -23,6 +25,30 @@ async def _migrate(settings: Settings) -> int:
     for region, reason in failures.items():
         print(f"region {region} not migrated: {reason}", file=sys.stderr)
     return 0
+
+
+async def _prepare(settings: Settings) -> None:
+    """`serve --prepare`: migrate every store that answers, load the demo data into empty stores, and say
+    which regions did not answer (the gateway serves without them, as it would without --prepare)."""
+    from gateway.seed import seed, stores_are_empty
+
+    runtime = Runtime.create(settings)
+    try:
+        failures = await runtime.migrate()
+        engines = {
+            code: adapter.store.engine for code, adapter in runtime.regions.items() if code not in failures
+        }
+        if await stores_are_empty(runtime.directory.engine, engines):
+            report = await seed(runtime.directory.engine, engines, progress=sys.stderr.isatty())
+            print(report.summary())
+    finally:
+        await runtime.close()
+    for region, reason in sorted(failures.items()):
+        print(
+            f"region {region} did not answer ({reason}): serving without it; once it answers, run "
+            "`python -m gateway migrate` (and `seed --if-empty` for the demo data)",
+            file=sys.stderr,
+        )
 
 
 async def _seed(settings: Settings, claims_per_region: int, random_seed: int, only_if_empty: bool) -> int:
@@ -105,24 +131,36 @@ async def _partner_client(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(settings: Settings, workers: int) -> int:
+def _serve(settings: Settings, workers: int, *, announce: bool) -> int:
+    """Serve until stopped; with `announce` (the demo's `serve --prepare`), print once serving where and as
+    whom to sign in."""
     import uvicorn
 
-    uvicorn.run(
-        "gateway.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=workers,
-        loop="auto",
-        ws="websockets-sansio",
-        http="auto",
-        log_config=None,
-        access_log=False,
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": settings.host,
+        "port": settings.port,
+        "loop": "auto",
+        "ws": "websockets-sansio",
+        "http": "auto",
+        "log_config": None,
+        "access_log": False,
         # The app believes forwarded headers only from FORWARDED_ALLOW_IPS (gateway/app.py); uvicorn's
         # own setting would believe them from 127.0.0.1 whatever the deployment says.
-        proxy_headers=False,
-    )
+        "proxy_headers": False,
+    }
+    if workers > 1 or not announce:
+        uvicorn.run("gateway.app:create_app", workers=workers, **options)
+        return 0
+    from gateway.seed.sign_ins import announcement
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if not self.should_exit:  # started: the lifespan ran and the socket is bound
+                print(announcement(f"http://{settings.host}:{settings.port}"), flush=True)
+
+    AnnouncingServer(uvicorn.Config("gateway.app:create_app", **options)).run()
     return 0
 
 
@@ -131,11 +169,15 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve HTTP on HOST:PORT")
     serve.add_argument(
-        "--prepare", action="store_true", help="migrate, and seed the demo data into empty stores"
+        "--prepare",
+        action="store_true",
+        help="first migrate the stores that answer and load the demo data into empty ones (development)",
     )
     serve.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate", help="apply migrations to the directory and every regional store")
-    seed = commands.add_parser("seed", help="create the demo data (DEMO_DATA.md) and generated bulk data")
+    seed = commands.add_parser(
+        "seed", help="create the demo data (docs/demo-data.md) and generated bulk data"
+    )
     seed.add_argument("--claims-per-region", type=int, default=500)
     seed.add_argument("--seed", type=int, default=2026, help="random seed of the bulk data")
     seed.add_argument("--if-empty", action="store_true", help="only when the stores hold no data yet")
@@ -183,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         print("serve --workers N needs REDIS_URL, which the workers share", file=sys.stderr)
         return 2
     if args.prepare:
-        asyncio.run(_seed(settings, 500, 2026, only_if_empty=True))
-    return _serve(settings, args.workers)
+        asyncio.run(_prepare(settings))
+    return _serve(settings, args.workers, announce=args.prepare)
 
 
 if __name__ == "__main__":

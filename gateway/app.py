@@ -129,9 +129,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        failures = await runtime.migrate()
-        if failures:
-            logger.warning("serving without some regions", extra={"fields": {"regions": sorted(failures)}})
+        # No migrations here: `python -m gateway migrate` is the deployment's step, run once, not by every
+        # replica as it starts (`serve --prepare` runs it first, for development).
         await authenticator.start()
         _freeze_start_up_heap()
         try:

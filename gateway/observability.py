@@ -118,3 +118,6 @@ def configure_logging(level: str) -> None:
         logging.getLogger(name).propagate = True
     # One line per request comes from the gateway itself; uvicorn's access log would repeat it.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # Alembic says at INFO which database it found and each step of every run, applied or not; the gateway
+    # logs a store it did migrate itself (Runtime.migrate), so only Alembic's warnings are worth a line.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

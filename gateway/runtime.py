@@ -102,15 +102,18 @@ class Runtime:
         return found
 
     async def migrate(self) -> dict[str, str]:
-        """Apply migrations to every store that answers; returns the stores that failed and why."""
+        """Apply migrations to every store that answers; returns the regions whose store failed and why.
+        A store brought to a newer revision is logged; one already there is not."""
         failures: dict[str, str] = {}
-        await upgrade(self.directory.engine, DIRECTORY_SCRIPTS)
+        _log_upgrade("directory", await upgrade(self.directory.engine, DIRECTORY_SCRIPTS))
         for code, adapter in self.regions.items():
             try:
-                await upgrade(adapter.store.engine, REGION_SCRIPTS)
+                _log_upgrade(f"region:{code}", await upgrade(adapter.store.engine, REGION_SCRIPTS))
             except (OSError, TimeoutError, SQLAlchemyError) as error:
                 failures[code] = type(error).__name__
-                logger.warning("region store not migrated", extra={"fields": {"region": code}})
+                logger.warning(
+                    "region store not migrated", extra={"fields": {"region": code, "reason": failures[code]}}
+                )
         return failures
 
     async def close(self) -> None:
@@ -122,3 +125,8 @@ class Runtime:
         await self.directory.close()
         for engine in self.engines.values():
             await engine.dispose()
+
+
+def _log_upgrade(store: str, change: tuple[str, str] | None) -> None:
+    if change is not None:
+        logger.info("store migrated", extra={"fields": {"store": store, "from": change[0], "to": change[1]}})
