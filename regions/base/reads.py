@@ -22,6 +22,7 @@ region from a bug exactly as before.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import Callable, Collection, Hashable, Sequence
@@ -251,6 +252,11 @@ class PostgresReads(StoreReads):
             raise DBAPIError.instance(
                 statement.sql, parameters, error, Exception, connection_invalidated=closed
             ) from error
+        except asyncio.CancelledError:
+            # Cut off mid-statement (the region's deadline): the server's answer may still be on its way on
+            # this connection, and the next borrower would read it, or wait for it. Closed, not lent again.
+            pooled.invalidate()
+            raise
         finally:
             # Returning a connection may close it (the pool's overflow), which awaits inside SQLAlchemy.
             await greenlet_spawn(pooled.close)
