@@ -69,7 +69,8 @@ async def test_serve_prepare_starts_without_a_region_and_says_how_to_sign_in(tmp
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     try:
         # when it serves
         printed = ""
