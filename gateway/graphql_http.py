@@ -271,7 +271,11 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         parser (the caller saw JSON), stream transports (none is configured) and its checks for streamed
         and incremental results (`Schema.execute` returns neither then), and its sub-response: nothing
         on this path can change it (the context does not hold it), so the answer is made without one, as
-        `create_response` makes it from an untouched one. A batch goes on through `run`."""
+        `create_response` makes it from an untouched one. A batch goes on through `run`.
+
+        Mirrors strawberry-graphql 0.341.2's `strawberry.http.async_base_view.AsyncBaseHTTPView.run`
+        (tests/test_library_mirrors.py fails when that changes; tests/test_graphql_http_paths.py compares
+        the two paths' answers)."""
         root_value = None  # a view of `GraphQL[GatewayContext, None]`: no root value to get
         request_adapter = self.request_adapter_class(request)
         context = await self._context(request)

@@ -371,7 +371,11 @@ def _inline_coercion(coerce: Any, classes: tuple[type, ...]) -> str | None:
 
 def _origin(object_type: GraphQLObjectType) -> type | None:
     """The Python class whose instances complete as `object_type` without a check: its strawberry class,
-    when the type has no `is_type_of` or strawberry's own (an isinstance check)."""
+    when the type has no `is_type_of` or strawberry's own (an isinstance check), told by its `__qualname__`.
+
+    Mirrors strawberry-graphql 0.341.2's
+    `strawberry.schema.schema_converter.GraphQLCoreConverter._get_is_type_of`
+    (tests/test_library_mirrors.py fails when that changes)."""
     definition = (object_type.extensions or {}).get(STRAWBERRY_DEFINITION)
     origin = getattr(definition, "origin", None)
     if not isinstance(origin, type):
@@ -383,7 +387,11 @@ def _origin(object_type: GraphQLObjectType) -> type | None:
 
 
 def _attribute(strawberry_field: Any, resolve: Any) -> str | None:
-    """The attribute a field without a resolver reads (strawberry's basic field), or None."""
+    """The attribute a field without a resolver reads (strawberry's basic field), or None.
+
+    Mirrors strawberry-graphql 0.341.2's
+    `strawberry.schema.schema_converter.GraphQLCoreConverter.from_resolver`
+    (tests/test_library_mirrors.py fails when that changes)."""
     if strawberry_field is None or resolve is None:
         return None
     if not getattr(strawberry_field, "is_basic_field", False):

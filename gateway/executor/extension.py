@@ -94,7 +94,10 @@ def _unlink(executor: Executor[Any]) -> None:
     """graphql-core's executor refers to itself (its resolve-info helpers are its own bound methods), and
     through the context to everything the request loaded: unlinked once done with, all of that is freed
     at once instead of waiting for the cycle collector (on a 100-claim page, some 850 objects a request,
-    the records among them)."""
+    the records among them).
+
+    Mirrors graphql-core 3.3.2's `graphql.execution.executor.Executor.__init__`, which sets
+    `async_helpers` (tests/test_library_mirrors.py fails when that changes)."""
     del executor.async_helpers
 
 

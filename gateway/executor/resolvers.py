@@ -64,7 +64,11 @@ class Resolvers:
     def direct_call(self, definition: GraphQLField, node: FieldNode) -> DirectCall | None:
         """How to call the resolver of `definition` for the field `node` directly, or None when the
         call must go through strawberry's wrapper (extensions, exception handlers, variables in its
-        arguments, input types that convert themselves)."""
+        arguments, input types that convert themselves). The wrapper is told by its `__qualname__`.
+
+        Mirrors strawberry-graphql 0.341.2's
+        `strawberry.schema.schema_converter.GraphQLCoreConverter.from_resolver`
+        (tests/test_library_mirrors.py fails when that changes)."""
         field = (definition.extensions or {}).get(STRAWBERRY_DEFINITION)
         if not self.enabled or not isinstance(field, StrawberryField):
             return None
@@ -81,7 +85,11 @@ class Resolvers:
 
 class DirectCall:
     """One field's resolver, called as strawberry's wrapper calls it, with its constant arguments
-    converted on the first call of the plan it belongs to."""
+    converted on the first call of the plan it belongs to.
+
+    Mirrors strawberry-graphql 0.341.2's
+    `strawberry.schema.schema_converter.GraphQLCoreConverter.from_resolver`
+    (tests/test_library_mirrors.py fails when that changes)."""
 
     __slots__ = ("_build", "_source_first", "_special", "field", "info_class", "resolvers")
 

@@ -74,7 +74,10 @@ def plan_hooks(classes: tuple[type[SchemaExtension], ...]) -> HookPlan | None:
 
 
 class PlannedRunner(SchemaExtensionsRunner):
-    """strawberry's runner with each step's hooks taken from a plan instead of inspected anew."""
+    """strawberry's runner with each step's hooks taken from a plan instead of inspected anew.
+
+    Mirrors strawberry-graphql 0.341.2's `strawberry.extensions.runner.SchemaExtensionsRunner`
+    (tests/test_library_mirrors.py fails when that changes)."""
 
     def __init__(
         self, execution_context: ExecutionContext, extensions: list[SchemaExtension], plan: HookPlan
@@ -112,7 +115,11 @@ class _Step(ExtensionContextManagerBase):
     hook and request. Anything else on the way out — the step raised, a hook raised or did not stop —
     is handed, with the hooks not yet left, to `contextlib` itself, so exceptions pass from hook to hook
     exactly as they do in strawberry. As in strawberry, a hook that raises on the way in leaves the hooks
-    entered before it unfinished, and no exception is ever suppressed by the step."""
+    entered before it unfinished, and no exception is ever suppressed by the step.
+
+    Mirrors strawberry-graphql 0.341.2's `strawberry.extensions.context.ExtensionContextManagerBase`
+    (tests/test_library_mirrors.py fails when that changes; tests/test_execution_pipeline.py compares
+    the outcomes with strawberry's own)."""
 
     __slots__ = ("extensions", "planned", "started")
 

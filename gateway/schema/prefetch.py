@@ -79,7 +79,10 @@ _LOOKAHEAD_SIZE = 4096
 def selected(info: Info, *path: str) -> frozenset[str]:
     """Names of the fields selected at `path` below the current field, e.g. `selected(info, "edges",
     "node")`, through fragments; @skip and @include are not evaluated, so a field they leave out may be
-    prefetched for nothing, never missed."""
+    prefetched for nothing, never missed. It reads graphql-core's info under strawberry's (`_raw_info`).
+
+    Mirrors strawberry-graphql 0.341.2's `strawberry.types.info.Info`
+    (tests/test_library_mirrors.py fails when that changes)."""
     raw: Any = info._raw_info
     nodes: Sequence[FieldNode] = raw.field_nodes
     key = (tuple(map(id, nodes)), path)
