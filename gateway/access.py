@@ -221,7 +221,8 @@ def visible_association(
 
 
 def access_level_for(kind: UserKind) -> AccessLevel:
-    """Third-party administrators get administrative access, never clinical (seed 000)."""
+    """Third-party administrators get administrative access, never clinical (the Online Provider Tools
+    page)."""
     return AccessLevel.ADMINISTRATIVE if kind is UserKind.THIRD_PARTY_ADMINISTRATOR else AccessLevel.CLINICAL
 
 

@@ -1,4 +1,4 @@
-"""CSRF prevention (HTTP.md): a request a browser could send cross-site without a preflight runs only if
+"""CSRF prevention (docs/http.md): a request a browser could send cross-site without a preflight runs only if
 it carries a header that forces one."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Domain exceptions and the GraphQL error codes clients rely on (HTTP.md)."""
+"""Domain exceptions and the GraphQL error codes clients rely on (docs/http.md)."""
 
 from __future__ import annotations
 

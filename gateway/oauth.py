@@ -134,7 +134,7 @@ class _TokenRequest(OAuth2Request):  # type: ignore[misc]
 
 
 class _ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
-    """RFC 6749 §4.4, HTTP Basic only (HTTP.md), and no scope beyond what the client is allowed."""
+    """RFC 6749 §4.4, HTTP Basic only (docs/http.md), and no scope beyond what the client is allowed."""
 
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic"]  # noqa: RUF012 - authlib's own class attribute
 
@@ -351,5 +351,5 @@ def _printable(name: str) -> str:
 
 
 def oauth_routes(runtime: Runtime, authenticator: Authenticator) -> list[BaseRoute]:
-    """The token endpoint of HTTP.md's "Partner integrations", to mount at the application's root."""
+    """The token endpoint of docs/http.md's "Partner integrations", to mount at the application's root."""
     return [Route(TOKEN_PATH, TokenEndpoint(runtime, authenticator).token, methods=["POST"])]

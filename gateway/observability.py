@@ -1,4 +1,4 @@
-"""Request ids, JSON logs and the Prometheus metrics of HTTP.md."""
+"""Request ids, JSON logs and the Prometheus metrics of docs/http.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One frozen settings object, read from the environment (HTTP.md, "Running")."""
+"""One frozen settings object, read from the environment (docs/http.md, "Running")."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from gateway.persisted import TrustMode
 from regions.base.registry import REGION_CODES
 
 _DEFAULT_LIMITS = QueryLimits()
-# Room for ten files of 20 MiB (seed 004) and the operations of the request.
+# Room for ten files of 20 MiB (the Online Provider Messaging guide) and the operations of the request.
 _UPLOAD_REQUEST_MAX_BYTES = 10 * 20 * 1024 * 1024 + 1024 * 1024
 _DEFAULT_EXECUTOR = "compiled"
 
@@ -34,7 +34,7 @@ class Settings:
     redis_prefix: str = "gw:"
     region_timeout_ms: int = 2000
     database_pool_size: int = 10
-    # Sign-in and sessions (HTTP.md): short-lived access tokens, server-side sessions.
+    # Sign-in and sessions (docs/http.md): short-lived access tokens, server-side sessions.
     access_token_ttl_seconds: int = 300
     session_idle_seconds: int = 15 * 60
     session_absolute_seconds: int = 12 * 60 * 60
@@ -58,7 +58,7 @@ class Settings:
     auth_jwks_url: str | None = None
     auth_audience: str | None = None
     log_level: str = "INFO"
-    # Hardening (issue 6): limits, persisted and trusted documents, origins, breakers, tracing.
+    # Hardening: limits, persisted and trusted documents, origins, breakers, tracing.
     limits: QueryLimits = field(default_factory=QueryLimits)
     introspection: bool | None = None  # None: on in development, off in production
     trusted_documents_file: Path | None = None
@@ -67,7 +67,7 @@ class Settings:
     breaker_failures: int = 5
     breaker_cooldown_seconds: float = 10.0
     otel_endpoint: str | None = None
-    # Guest look-ups (issue 5): sliding-window limits per client address and per looked-up member, and
+    # Guest look-ups: sliding-window limits per client address and per looked-up member, and
     # the least time an answer takes, so that a miss answers no faster than a match.
     guest_lookups_per_address: int = 30
     guest_lookups_per_member: int = 10
@@ -75,13 +75,13 @@ class Settings:
     guest_min_response_ms: int = 200
     # Signed-in eligibility look-ups one person (or partner client) may make a minute.
     eligibility_lookups_per_minute: int = 120
-    # Take Action uploads (issue 4): a multipart request larger than this is cut off with HTTP 413 while it
+    # Take Action uploads: a multipart request larger than this is cut off with HTTP 413 while it
     # streams in.
     upload_request_max_bytes: int = _UPLOAD_REQUEST_MAX_BYTES
-    # Performance (issue 8): `compiled` answers queries from compiled plans (gateway/executor/), anything
+    # Performance: `compiled` answers queries from compiled plans (gateway/executor/), anything
     # they do not cover runs on graphql-core; `graphql-core` runs everything there.
     graphql_executor: str = _DEFAULT_EXECUTOR
-    # Partner integrations (issue 7): lifetime of a client-credentials token.
+    # Partner integrations: lifetime of a client-credentials token.
     partner_token_ttl_seconds: int = 600
     # The proxies (addresses, or `*`) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by
     # default, so that a forged header cannot pick the client address that rate limits count against.

@@ -26,7 +26,8 @@ from strawberry.file_uploads.utils import replace_placeholders_with_files
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
 
-# Seed 004: "Maximum file size for uploading is 20mb"; the issue fixes it at 20 × 1024 × 1024 bytes.
+# The Online Provider Messaging guide: "Maximum file size for uploading is 20mb"; the issue fixes it at 20 ×
+# 1024 × 1024 bytes.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10
 # What a file keeps in memory before it moves to a temporary file.

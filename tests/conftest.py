@@ -53,7 +53,7 @@ def settings_for(urls: StoreUrls, data_dir: Path, **overrides: Any) -> Settings:
         attempts_per_address=100_000,
         attempts_per_account_and_address=100_000,
         attempts_per_account=100_000,
-        # GRAPHQL_EXECUTOR=compiled|graphql-core runs the whole suite under either executor (issue 8).
+        # GRAPHQL_EXECUTOR=compiled|graphql-core runs the whole suite under either executor.
         graphql_executor=os.environ.get("GRAPHQL_EXECUTOR", Settings().graphql_executor),
     )
     return replace(settings, **overrides)
@@ -88,7 +88,7 @@ def redis_prefix(name: str) -> str:
 
 
 async def seed_stores(urls: StoreUrls, data_dir: Path) -> None:
-    """Migrate the stores and load the demo data (DEMO_DATA.md) with a little bulk data."""
+    """Migrate the stores and load the demo data (docs/demo-data.md) with a little bulk data."""
     runtime = Runtime.create(settings_for(urls, data_dir))
     try:
         await runtime.migrate()
@@ -191,7 +191,7 @@ async def writable_gateway(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Gateway]:
     """A gateway over freshly seeded stores of its own, for a test module that writes: the shared
-    gateway's data stays exactly as DEMO_DATA.md writes it."""
+    gateway's data stays exactly as docs/demo-data.md writes it."""
     name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")[:20]
     urls = await open_stores(request.param, tmp_path_factory, name)
     await seed_stores(urls, tmp_path_factory.mktemp(f"seed-{name}"))

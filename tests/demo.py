@@ -1,4 +1,4 @@
-"""The fixed records of DEMO_DATA.md, as the tests expect to read them back."""
+"""The fixed records of docs/demo-data.md, as the tests expect to read them back."""
 
 from __future__ import annotations
 
@@ -195,7 +195,7 @@ FIXED_CLAIMS = (
     ),
 )
 
-# Who sees which fixed claims, and how (DEMO_DATA.md, "People").
+# Who sees which fixed claims, and how (docs/demo-data.md, "People").
 CLINICAL = "CLINICAL"
 ADMINISTRATIVE = "ADMINISTRATIVE"
 VISIBILITY: dict[str, dict[str, str]] = {

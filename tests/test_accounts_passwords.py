@@ -1,4 +1,4 @@
-"""Passwords (NIST SP 800-63B), changing them, and the self-service recovery of seed 002, question 3."""
+"""Passwords (NIST SP 800-63B), changing them, and the self-service recovery of the Online Affiliate FAQ, question 3."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Manage My Account › Profile, and Online Affiliate support cases (seeds 000 and 002)."""
+"""Manage My Account › Profile, and Online Affiliate support cases (the Online Provider Tools page and the Online Affiliate FAQ)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The life of an account through HTTP (seeds 000 and 002): agreement, processing, registration,
+"""The life of an account through HTTP (the Online Provider Tools page and the Online Affiliate FAQ): agreement, processing, registration,
 approval, sign-in, region switching, removal; and the association rules around it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Take Action on claims through HTTP (seed 004): each action in California and in picker regions, every
+"""Take Action on claims through HTTP (the Online Provider Messaging guide): each action in California and in picker regions, every
 refusal code, on-behalf-of, acknowledgement letters, administrative access, idempotency, reading."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a claims page is built from, made cheap per claim (issue 8) without changing what it means: region
+"""What a claims page is built from, made cheap per claim without changing what it means: region
 records that are immutable to the type checker and compare and hash by value, a page's access rules
 applied as they are to one claim, and edge cursors built on demand."""
 

@@ -112,7 +112,7 @@ async def test_a_page_walks_every_claim_once_newest_first_across_regions(gateway
     assert regions == {"SCAL", "NCAL"}
     assert len(seen) == len(set(seen)) == total
     assert seen == sorted(seen, reverse=True)
-    # each fixed entity has at least 150 claims in each of its regions (DEMO_DATA.md)
+    # each fixed entity has at least 150 claims in each of its regions (docs/demo-data.md)
     assert total >= 300
 
 

@@ -1,4 +1,4 @@
-"""Enrollment agreements (seed 000, step 1): one per Tax ID, TPA attestations, processing by representatives."""
+"""Enrollment agreements (the Online Provider Tools page, step 1): one per Tax ID, TPA attestations, processing by representatives."""
 
 from __future__ import annotations
 

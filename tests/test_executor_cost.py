@@ -1,4 +1,4 @@
-"""What the performance work (issue 8) must not change, and what it must save: records kept across requests
+"""What the performance work must not change, and what it must save: records kept across requests
 never show a person more than their grants allow, a remembered token signature never outlives a sign-out,
 and a warm page costs its page statement and nothing per item."""
 

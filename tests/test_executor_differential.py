@@ -1,4 +1,4 @@
-"""The compiled executor answers exactly as graphql-core does (issue 8): every query document of the suite
+"""The compiled executor answers exactly as graphql-core does: every query document of the suite
 as every kind of demo person, objects they may not see and ids nobody issued, a region that is down, a
 region whose look-ups fail inside a page, and queries generated from the schema. Two gateways run over the same seeded stores, one on each executor, and their
 HTTP answers must be identical (data, errors, paths, status). The whole suite also runs on either executor

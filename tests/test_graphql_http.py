@@ -1,4 +1,4 @@
-"""GraphQL over HTTP as the spec and HTTP.md describe it: media types, methods, malformed bodies, CSRF."""
+"""GraphQL over HTTP as the spec and docs/http.md describe it: media types, methods, malformed bodies, CSRF."""
 
 from __future__ import annotations
 

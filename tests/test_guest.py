@@ -52,7 +52,7 @@ query {
 }
 """
 
-# DEMO_DATA.md, "Guest look-ups that must succeed".
+# docs/demo-data.md, "Guest look-ups that must succeed".
 PAID_CLAIM = {
     "region": "SCAL",
     "claimNumber": "SCAL0000000001",

@@ -1,4 +1,4 @@
-"""Principals kept between requests (issue 8): a repeated request asks the directory nothing, and yet every
+"""Principals kept between requests: a repeated request asks the directory nothing, and yet every
 change of access is seen at the next request with the same token, on every replica."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Health, readiness, metrics and request ids (HTTP.md, "Operations")."""
+"""Health, readiness, metrics and request ids (docs/http.md, "Operations")."""
 
 from __future__ import annotations
 

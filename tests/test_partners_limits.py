@@ -16,7 +16,7 @@ PAGE = "query Page($first: Int!) { claims(search: {}, first: $first) { edges { n
 
 
 def assert_rate_limited(response: httpx.Response, what: str) -> int:
-    """A refusal with a retry hint, as HTTP.md has it; returns the hint in seconds."""
+    """A refusal with a retry hint, as docs/http.md has it; returns the hint in seconds."""
     assert response.status_code == 429, response.text
     retry_after = int(response.headers["retry-after"])
     assert 1 <= retry_after <= 60

@@ -1,4 +1,4 @@
-"""One region down or slow costs only its own data: the others answer, within the deadline (HTTP.md)."""
+"""One region down or slow costs only its own data: the others answer, within the deadline (docs/http.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The seed: DEMO_DATA.md's fixed records exactly as written, and a deterministic bulk around them."""
+"""The seed: docs/demo-data.md's fixed records exactly as written, and a deterministic bulk around them."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from regions.base.engine import create_store_engine
 from regions.base.registry import REGION_CODES
 from regions.base.tables import attachments, claims, members, messages, providers
 
-# DEMO_DATA.md, "Provider entities": Tax ID -> (name, kind, has an agreement, providers per region).
+# docs/demo-data.md, "Provider entities": Tax ID -> (name, kind, has an agreement, providers per region).
 ENTITIES: dict[str, tuple[str, str, bool, dict[str, int]]] = {
     "95-1000001": ("Harbor Medical Group", "GROUP", True, {"SCAL": 12, "NCAL": 8}),
     "84-2000002": ("Front Range Orthopedics", "GROUP", True, {"CO": 60}),
@@ -36,7 +36,7 @@ ENTITIES: dict[str, tuple[str, str, bool, dict[str, int]]] = {
     "33-8000008": ("Sunrise Urgent Care", "GROUP", False, {"SCAL": 3}),
 }
 
-# DEMO_DATA.md, "People": user ID -> kind, and (Tax ID, region, access, status) of each association.
+# docs/demo-data.md, "People": user ID -> kind, and (Tax ID, region, access, status) of each association.
 PEOPLE = {
     "dana.reyes": "PROVIDER_STAFF",
     "omar.haddad": "PROVIDER_STAFF",
@@ -58,7 +58,7 @@ ASSOCIATIONS = {
 
 @dataclass(frozen=True)
 class Expected:
-    """One row of DEMO_DATA.md's "Claims" table."""
+    """One row of docs/demo-data.md's "Claims" table."""
 
     region: str
     tax_id: str
@@ -438,7 +438,7 @@ async def test_another_seed_changes_the_bulk_but_not_the_fixed_records(stores: S
 
 
 def _fixed(dump: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """The rows DEMO_DATA.md fixes: its entities, people, providers, claims and their members and messages."""
+    """The rows docs/demo-data.md fixes: its entities, people, providers, claims and their members and messages."""
     fixed: dict[str, list[dict[str, Any]]] = {
         "entities": [row for row in dump["entities"] if row["tax_id"] in ENTITIES],
         "users": dump["users"],

@@ -1,6 +1,7 @@
 // @ts-check
-// Manage My Account (seeds 000 and 002): Profile (Edit, Done), Provider associations and access (Remove,
-// request a new Tax ID or region), Security (the guideline on error), and the region switcher.
+// Manage My Account (the Online Provider Tools page and the Online Affiliate FAQ): Profile (Edit, Done),
+// Provider associations and access (Remove, request a new Tax ID or region), Security (the guideline on
+// error), and the region switcher.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 

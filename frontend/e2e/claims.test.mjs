@@ -1,6 +1,6 @@
 // @ts-check
-// Claims: find a fixed claim by its number (seed 004, steps 1–3), read its page, page through results,
-// and never see another Tax ID's claim — not by search, not by its address.
+// Claims: find a fixed claim by its number (the Online Provider Messaging guide, steps 1–3), read its page,
+// page through results, and never see another Tax ID's claim — not by search, not by its address.
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -1,5 +1,5 @@
 // @ts-check
-// Guest access: claim status and member eligibility without signing on (DEMO_DATA.md, "Guest look-ups").
+// Guest access: claim status and member eligibility without signing on (docs/demo-data.md, "Guest look-ups").
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 

@@ -1,6 +1,6 @@
 // @ts-check
-// "Want to stay signed on?" (seed 002): the prompt before the session idles out, with "Sign Off" and
-// "Stay signed on". The page's clock is moved forward (the gateway's idle timeout is its default 15
+// "Want to stay signed on?" (the Online Affiliate FAQ): the prompt before the session idles out, with "Sign
+// Off" and "Stay signed on". The page's clock is moved forward (the gateway's idle timeout is its default 15
 // minutes); the gateway's own clock is real, so its session is still alive when the prompt is answered.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";

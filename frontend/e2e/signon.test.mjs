@@ -1,5 +1,5 @@
 // @ts-check
-// Sign-On as each demo person (DEMO_DATA.md), what each of them then sees, and signing off.
+// Sign-On as each demo person (docs/demo-data.md), what each of them then sees, and signing off.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
@@ -64,7 +64,7 @@ test("a wrong password is refused without saying whether the user exists", async
 });
 
 /**
- * What each demo person's claims screen shows (DEMO_DATA.md, "People").
+ * What each demo person's claims screen shows (docs/demo-data.md, "People").
  * @type {{ userId: string, name: string | null, regions: string[], representative: boolean }[]}
  */
 const PEOPLE = [

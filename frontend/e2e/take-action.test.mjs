@@ -1,6 +1,7 @@
 // @ts-check
-// Take Action (seed 004): a dispute with a PDF, filed on behalf of a Colorado provider picked from a long,
-// searchable, paged list; attachments checked before upload; progress while uploading.
+// Take Action (the Online Provider Messaging guide): a dispute with a PDF, filed on behalf of a Colorado
+// provider picked from a long, searchable, paged list; attachments checked before upload; progress while
+// uploading.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 

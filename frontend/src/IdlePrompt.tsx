@@ -1,6 +1,6 @@
-// "Want to stay signed on?" (seed 002): shown a while before the gateway would idle the session out.
-// Activity is what the person does (keys, pointer, touch); while they are active the app keeps the
-// session alive at the gateway even if no screen needs data.
+// "Want to stay signed on?" (the Online Affiliate FAQ): shown a while before the gateway would idle the
+// session out. Activity is what the person does (keys, pointer, touch); while they are active the app keeps
+// the session alive at the gateway even if no screen needs data.
 import { useEffect, useRef, useState } from "react";
 
 import { session, sessionIdleSeconds } from "./session";

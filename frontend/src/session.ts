@@ -1,4 +1,4 @@
-// The signed-on session (HTTP.md, "Sign-in for people"): a short-lived access token kept in memory only,
+// The signed-on session (docs/http.md, "Sign-in for people"): a short-lived access token kept in memory only,
 // renewed through the HttpOnly refresh cookie (which JavaScript never sees), and signed off on request or
 // when the person stays idle past the gateway's idle timeout.
 

@@ -311,7 +311,7 @@ export const FOLDER_LABELS: Record<MessageFolder, string> = {
   CUSTOMER_SERVICE_REPLY: "Customer Service Reply",
 };
 
-// Seed 004, step 6: the four subtopics and when to choose each.
+// The Online Provider Messaging guide, step 6: the four subtopics and when to choose each.
 export const RFI_SUBTOPICS: { value: RfiSubtopic; label: string; when: string }[] = [
   {
     value: "SOLICITED_CLAIMS_RFI_LETTER",

@@ -1,1 +1,2 @@
-"""Manage My Account and enrollment: the services behind the account mutations (seeds 000 and 002)."""
+"""Manage My Account and enrollment: the services behind the account mutations (the Online Provider Tools page
+and the Online Affiliate FAQ)."""

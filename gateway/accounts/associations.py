@@ -48,7 +48,8 @@ class PlannedAssociation:
 
 
 async def enrolled_entities(directory: DirectoryStore, tax_ids: Sequence[str]) -> dict[str, EntityRecord]:
-    """The entities of these Tax IDs whose enrollment agreement has been processed (seed 000, step 1)."""
+    """The entities of these Tax IDs whose enrollment agreement has been processed (the Online Provider Tools
+    page, step 1)."""
     if not tax_ids:
         return {}
     entities = await directory.entities_by_tax_ids(sorted(set(tax_ids)))

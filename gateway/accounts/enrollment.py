@@ -1,4 +1,5 @@
-"""Enrollment agreements (seed 000, step 1): one per Tax ID, processed by a regional representative."""
+"""Enrollment agreements (the Online Provider Tools page, step 1): one per Tax ID, processed by a regional
+representative."""
 
 from __future__ import annotations
 

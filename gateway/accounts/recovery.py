@@ -1,4 +1,5 @@
-"""Forgot your user ID, password reset (seed 002, question 3): answers that never reveal an account.
+"""Forgot your user ID, password reset (the Online Affiliate FAQ, question 3): answers that never reveal an
+account.
 
 Both requests always answer "accepted". Whether or not an account matches, each runs one
 transaction (with its audit event) and then waits out the same floor, so the answer takes about

@@ -1,4 +1,4 @@
-"""Switching between the regions a person is approved for (seed 002, question 9)."""
+"""Switching between the regions a person is approved for (the Online Affiliate FAQ, question 9)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from gateway.auth.sessions import SessionStore
 from gateway.errors import MutationRefused, Problem, Unauthenticated, UserErrorCode
 from gateway.runtime import Runtime
 
-# The portal's own words (seed 002).
+# The portal's own words (the Online Affiliate FAQ).
 NOT_APPROVED_MESSAGE = "We are unable to switch you to this area of care"
 
 

@@ -1,4 +1,5 @@
-"""New user registration (seed 000, step 2): a REGISTERING person with PENDING association requests."""
+"""New user registration (the Online Provider Tools page, step 2): a REGISTERING person with PENDING
+association requests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Online Affiliate support cases (seed 000): e.g. to ask whether an agreement is on file."""
+"""Online Affiliate support cases (the Online Provider Tools page): e.g. to ask whether an agreement is on
+file."""
 
 from __future__ import annotations
 

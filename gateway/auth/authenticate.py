@@ -113,7 +113,7 @@ class Authenticator:
         )
         self._jwks: dict[str, Any] = {"keys": []}
         self._password_checks = asyncio.Semaphore(_CONCURRENT_PASSWORD_CHECKS)
-        # Tokens whose signature was checked, with their claims (issue 8: verification is per request cost).
+        # Tokens whose signature was checked, with their claims (verification is per request cost).
         self._verified_tokens: dict[str, AccessClaims | PartnerClaims] = {}
 
     async def start(self) -> None:

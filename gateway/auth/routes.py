@@ -1,4 +1,4 @@
-"""The sign-in endpoints of HTTP.md: /auth/sign-in, /auth/refresh, /auth/sign-out, the JWKS."""
+"""The sign-in endpoints of docs/http.md: /auth/sign-in, /auth/refresh, /auth/sign-out, the JWKS."""
 
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ class _AuthEndpoints:
 
 
 def auth_routes(authenticator: Authenticator) -> list[BaseRoute]:
-    """The routes of HTTP.md's "Sign-in for people", to mount at the application's root."""
+    """The routes of docs/http.md's "Sign-in for people", to mount at the application's root."""
     endpoints = _AuthEndpoints(authenticator)
     return [
         Route("/auth/sign-in", endpoints.sign_in, methods=["POST"]),

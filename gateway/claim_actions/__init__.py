@@ -1,1 +1,2 @@
-"""Take Action on claims (seed 004): submissions with attachments, idempotency, and reading the in-basket."""
+"""Take Action on claims (the Online Provider Messaging guide): submissions with attachments, idempotency, and
+reading the in-basket."""

@@ -1,5 +1,6 @@
-"""What may be attached to a message (seed 004): PDF and GIF files only, recognised from their bytes and
-named with the matching extension, never empty, at most 20 MiB each and ten to a message."""
+"""What may be attached to a message (the Online Provider Messaging guide): PDF and GIF files only, recognised
+from their bytes and named with the matching extension, never empty, at most 20 MiB each and ten to a
+message."""
 
 from __future__ import annotations
 

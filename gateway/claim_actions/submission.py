@@ -1,6 +1,6 @@
-"""Take Action (seed 004): send supporting documentation, answer a request for information, or file a
-dispute on a claim the person may see, with attachments, on behalf of another provider where the claim's
-region has the picker.
+"""Take Action (the Online Provider Messaging guide): send supporting documentation, answer a request for
+information, or file a dispute on a claim the person may see, with attachments, on behalf of another provider
+where the claim's region has the picker.
 
 The flow, in order: the claim (NOT_FOUND, the same for a hidden claim and a missing one); an earlier
 submission under the same idempotency key (answered again, nothing filed); the action the claim offers
@@ -39,7 +39,7 @@ from regions.base.records import (
     SubmissionOutcome,
 )
 
-# Seed 004, step 9.
+# The Online Provider Messaging guide, step 9.
 CONFIRMATION = "The message has been sent successfully"
 MAX_BODY_CHARACTERS = 10_000
 # "If you have the CRM ID from KP-provided correspondence, please enter that number."

@@ -32,7 +32,7 @@ agreements = Table(
     "agreements",
     metadata,
     Column("id", Pk, primary_key=True, autoincrement=True),
-    # One agreement per Tax ID (seed 000).
+    # One agreement per Tax ID (the Online Provider Tools page).
     Column("entity_id", ForeignKey("entities.id"), nullable=False, unique=True),
     Column("status", String(20), nullable=False),
     Column("signatory_name", String(200), nullable=False),
@@ -119,7 +119,7 @@ audit_events = Table(
     Column("detail", JSON, nullable=False),
 )
 
-# ------------------------------------------------------------ Manage My Account (issue 3)
+# ------------------------------------------------------------ Manage My Account
 
 password_reset_tokens = Table(
     "password_reset_tokens",
@@ -164,7 +164,7 @@ support_cases = Table(
     Index("ix_support_cases_region_status", "region", "status", "id"),
 )
 
-# ------------------------------------------------------------ partner integrations (issue 7)
+# ------------------------------------------------------------ partner integrations
 
 partner_clients = Table(
     "partner_clients",

@@ -1,1 +1,1 @@
-"""Guest look-ups: a claim's status or a member's eligibility by key, without signing in (issue 5)."""
+"""Guest look-ups: a claim's status or a member's eligibility by key, without signing in."""

@@ -49,7 +49,8 @@ class EligibilityKeys:
 
 @dataclass(frozen=True, slots=True)
 class GuestClaim:
-    """All a guest learns of a claim: its current status and, once paid, the payment (seed 000)."""
+    """All a guest learns of a claim: its current status and, once paid, the payment (the Online Provider
+    Tools page)."""
 
     claim_number: str
     status: ClaimStatus

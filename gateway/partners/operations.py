@@ -24,7 +24,8 @@ from gateway.partners.records import Scope
 from gateway.ratelimit import RateLimiter
 
 WINDOW_SECONDS = 60
-# Take Action (seed 004): the mutations that file a message on a claim, which need `messages:write`.
+# Take Action (the Online Provider Messaging guide): the mutations that file a message on a claim, which need
+# `messages:write`.
 TAKE_ACTION_FIELDS = frozenset(
     {"submitSupportingDocumentation", "respondToRequestForInformation", "fileDispute"}
 )

@@ -8,7 +8,7 @@ from enum import Enum
 
 
 class Scope(Enum):
-    """What a partner token may reach (HTTP.md, "Partner integrations")."""
+    """What a partner token may reach (docs/http.md, "Partner integrations")."""
 
     CLAIMS_READ = "claims:read"
     MESSAGES_READ = "messages:read"

@@ -1,4 +1,5 @@
-"""Take Action on a claim (seed 004): the three submissions, marking messages read, the live in-basket."""
+"""Take Action on a claim (the Online Provider Messaging guide): the three submissions, marking messages read,
+the live in-basket."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Demo data: the fixed records of DEMO_DATA.md and a deterministic bulk around them."""
+"""Demo data: the fixed records of docs/demo-data.md and a deterministic bulk around them."""
 
 from __future__ import annotations
 

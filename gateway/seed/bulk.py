@@ -67,7 +67,7 @@ FIRST_GENERATED_CLAIM: Final = 1_000_000_000  # fixed claim numbers are all belo
 # IRS campus prefixes that are never assigned to an EIN.
 _UNASSIGNED_EIN_PREFIXES: Final = frozenset({17, 18, 19, 28, 29, 49, 69, 70, 78, 79, 89, 96, 97})
 EIN_PREFIXES: Final = tuple(prefix for prefix in range(10, 100) if prefix not in _UNASSIGNED_EIN_PREFIXES)
-# Member IDs start with the region's digit of DEMO_DATA.md (M1… SCAL to M7… GA).
+# Member IDs start with the region's digit of docs/demo-data.md (M1… SCAL to M7… GA).
 MEMBER_ID_DIGIT: Final = {"SCAL": "1", "NCAL": "2", "CO": "3", "HI": "4", "MAS": "5", "NW": "6", "GA": "7"}
 
 # Share of generated members who join the family (contract) of the member before them, when on the same plan.
@@ -608,7 +608,8 @@ class RegionGenerator:
         }
 
     def _acknowledgement(self, sent: Row) -> Row:
-        """California files an acknowledgement letter for every submission (seed 004)."""
+        """California files an acknowledgement letter for every submission (the Online Provider Messaging
+        guide)."""
         rng = self.rng
         pk = self.next_message_pk
         self.next_message_pk += 1

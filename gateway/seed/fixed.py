@@ -1,4 +1,4 @@
-"""The fixed demo records of DEMO_DATA.md, as rows with the same primary keys on every seed."""
+"""The fixed demo records of docs/demo-data.md, as rows with the same primary keys on every seed."""
 
 from __future__ import annotations
 
@@ -537,7 +537,8 @@ def agreement_row(
 
 
 def directory_rows() -> DirectoryRows:
-    """Entities, agreements, attestations, people and associations exactly as DEMO_DATA.md writes them."""
+    """Entities, agreements, attestations, people and associations exactly as docs/demo-data.md writes
+    them."""
     rows = DirectoryRows()
     for entity in ENTITIES:
         pk = ENTITY_PK[entity.tax_id]
@@ -611,7 +612,7 @@ def _association_row(pk: int, association: FixedAssociation) -> Row:
 
 
 def fixed_region_entities(region: str) -> list[FixedEntity]:
-    """The fixed entities with providers in a region, in DEMO_DATA.md order."""
+    """The fixed entities with providers in a region, in docs/demo-data.md order."""
     return [entity for entity in ENTITIES if region in entity.providers]
 
 
@@ -785,7 +786,7 @@ def demo_pdf(title: str) -> bytes:
     return bytes(document)
 
 
-# ------------------------------------------------------------ partner client (issue 7)
+# ------------------------------------------------------------ partner client
 
 PARTNER_CREATED_AT: Final = datetime(2025, 6, 20, 15, 0, tzinfo=UTC)
 
@@ -821,7 +822,7 @@ def _partner_secret_hash(secret: str) -> str:
 
 
 def partner_rows() -> tuple[list[Row], list[Row]]:
-    """The partner clients of DEMO_DATA.md, and their bindings, as rows."""
+    """The partner clients of docs/demo-data.md, and their bindings, as rows."""
     clients: list[Row] = []
     bindings: list[Row] = []
     for pk, client in enumerate(PARTNER_CLIENTS, start=1):

@@ -72,14 +72,14 @@ class RegionAdapter:
     def validate_claim_number(self, claim_number: str) -> None:
         """Hook: refuse a claim number that cannot be this region's, before the store is asked.
 
-        Default: the region code followed by ten digits (DEMO_DATA.md).
+        Default: the region code followed by ten digits (docs/demo-data.md).
         """
         pattern = rf"{re.escape(self.code)}\d{{{self.rules.claim_number_digits}}}"
         if not re.fullmatch(pattern, claim_number):
             raise InvalidClaimNumberError(self.code, f"{claim_number!r} is not a {self.code} claim number")
 
     def available_actions(self, claim: ClaimRecord) -> tuple[ClaimAction, ...]:
-        """Hook: what Take Action offers on a claim (seed 004, step 4).
+        """Hook: what Take Action offers on a claim (the Online Provider Messaging guide, step 4).
 
         Default: documentation and RFI responses at any time ("can be done proactively");
         a dispute only once the claim is finalized.
@@ -119,7 +119,8 @@ class RegionAdapter:
     def offers_provider_picker(self) -> bool:
         """Hook: whether a dispute may be filed on behalf of a provider linked to the claim's Tax ID.
 
-        Default: `rules.on_behalf_of_provider_picker` (seed 004, step 10: MAS, CO, HI and NW).
+        Default: `rules.on_behalf_of_provider_picker` (the Online Provider Messaging guide, step 10: MAS, CO,
+        HI and NW).
         """
         return self.rules.on_behalf_of_provider_picker
 
@@ -127,8 +128,8 @@ class RegionAdapter:
         """Hook: the automated letter filed in the sender's Customer Service Reply folder for a
         submission, or None when the region sends none.
 
-        Default: where `rules.acknowledgement_letters` is set (seed 004: California), a letter worded
-        by `rules.acknowledgement_text`.
+        Default: where `rules.acknowledgement_letters` is set (the Online Provider Messaging guide:
+        California), a letter worded by `rules.acknowledgement_text`.
         """
         if not self.rules.acknowledgement_letters:
             return None

@@ -68,7 +68,7 @@ STATUS_CATEGORY: dict[ClaimStatus, str] = {
 
 
 class ClaimAction(Enum):
-    """The choices of Take Action on a claim (seed 004, step 4)."""
+    """The choices of Take Action on a claim (the Online Provider Messaging guide, step 4)."""
 
     SUBMIT_SUPPORTING_DOCUMENTATION = "SUBMIT_SUPPORTING_DOCUMENTATION"
     RESPOND_TO_REQUEST_FOR_INFORMATION = "RESPOND_TO_REQUEST_FOR_INFORMATION"
@@ -203,7 +203,7 @@ class Page(Generic[T]):
     total: int | None
 
 
-# ------------------------------------------------------- Take Action (seed 004)
+# ------------------------------------------------------- Take Action (the Online Provider Messaging guide)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +238,8 @@ class NewMessage:
 
 @dataclass(frozen=True, slots=True)
 class AcknowledgementLetter:
-    """The automated reply a region files for a submission (seed 004: California only)."""
+    """The automated reply a region files for a submission (the Online Provider Messaging guide: California
+    only)."""
 
     subject: str
     body: str

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 
 from regions.base.records import PlanType
 
-NATIONAL_HELPDESK_PHONE = "844-563-4357"  # seed 004: technical support is national for every region
+# The Online Provider Messaging guide: technical support is national for every region
+NATIONAL_HELPDESK_PHONE = "844-563-4357"
 
 
 @dataclass(frozen=True, slots=True)
 class RegionContacts:
-    """Who to contact about an account (seed 004, "RESOURCES")."""
+    """Who to contact about an account (the Online Provider Messaging guide, "RESOURCES")."""
 
     technical_support_phone: str
     registration_help_email: str
@@ -46,14 +47,14 @@ class RegionGuidance:
     elsewhere (the Online Provider Tools page, the Colorado and Northern California welcome pages). Phone
     numbers here are the region's own; the shared default names none but the one on the member's ID card."""
 
-    # Seeds 001 and 003 ("call the phone number listed on the member's ID card"); seed 000 (register
-    # for "our more robust claims portal").
+    # The Colorado and Northern California welcome pages ("call the phone number listed on the member's ID
+    # card"); the Online Provider Tools page (register for "our more robust claims portal").
     claim_not_found: str = (
         f"If your claim is not found in the Guest User system, {ON_THE_ID_CARD}. Signed-in Online "
         "Affiliate users have a more robust claims portal: register for Online Affiliate access."
     )
-    # Seed 000, Member Eligibility Guest Access: "If you require additional information, please
-    # register for Online Affiliate access."
+    # The Online Provider Tools page, Member Eligibility Guest Access: "If you require additional information,
+    # please register for Online Affiliate access."
     eligibility_not_found: str = (
         f"If the member is not found in the Guest User system, {ON_THE_ID_CARD}. If you require "
         "additional information, please register for Online Affiliate access."
@@ -85,9 +86,9 @@ class RegionGuidance:
 
 @dataclass(frozen=True, slots=True)
 class AcknowledgementLetterText:
-    """The wording of the automated acknowledgement letter (seed 004: "automated responses from your
-    submission and documentation for your records"); `str.format` fields: claim_number, submission,
-    received_on, reference (" (reference …)" when the sender gave a CRM ID, else empty)."""
+    """The wording of the automated acknowledgement letter (the Online Provider Messaging guide: "automated
+    responses from your submission and documentation for your records"); `str.format` fields: claim_number,
+    submission, received_on, reference (" (reference …)" when the sender gave a CRM ID, else empty)."""
 
     subject: str = "Acknowledgement of your submission for claim {claim_number}"
     body: str = (
@@ -103,11 +104,11 @@ class RegionRules:
     code: str
     name: str
     contacts: RegionContacts
-    # Seed 004: "You will receive an Acknowledgement Letter for all submission via your in-basket"
-    # (California only), filed in My Messages > Customer Service Reply.
+    # The Online Provider Messaging guide: "You will receive an Acknowledgement Letter for all submission via
+    # your in-basket" (California only), filed in My Messages > Customer Service Reply.
     acknowledgement_letters: bool = False
-    # Seed 004: "Submitting on behalf of ... (Applies to MidAtlantic, Colorado, Hawaii, and
-    # Northwest regions only)".
+    # The Online Provider Messaging guide: "Submitting on behalf of ... (Applies to MidAtlantic, Colorado,
+    # Hawaii, and Northwest regions only)".
     on_behalf_of_provider_picker: bool = False
     provider_relations_phone: str | None = None
     provider_relations_menu: tuple[PhoneMenuOption, ...] = field(default=())
@@ -122,17 +123,18 @@ class RegionRules:
     # Providers may request referrals and authorizations online (the Colorado welcome page: Affiliate
     # Link lets them "create and view referrals/authorizations").
     online_authorization_requests: bool = False
-    # Seed 004: the letter filed where `acknowledgement_letters` is set.
+    # The Online Provider Messaging guide: the letter filed where `acknowledgement_letters` is set.
     acknowledgement_text: AcknowledgementLetterText = AcknowledgementLetterText()
 
     @property
     def claim_number_digits(self) -> int:
-        """Claim numbers are the region code followed by ten digits (DEMO_DATA.md)."""
+        """Claim numbers are the region code followed by ten digits (docs/demo-data.md)."""
         return 10
 
 
 def online_affiliate_contacts(code: str) -> RegionContacts:
-    """The regional Online Affiliate mailbox pattern of seed 004 (KP-<CODE>-OnlineAffiliate@kp.org)."""
+    """The regional Online Affiliate mailbox pattern of the Online Provider Messaging guide
+    (KP-<CODE>-OnlineAffiliate@kp.org)."""
     mailbox = f"KP-{code}-OnlineAffiliate@kp.org"
     return RegionContacts(
         technical_support_phone=NATIONAL_HELPDESK_PHONE,

@@ -13,7 +13,8 @@ RULES = replace(
     code="NW",
     name="Northwest",
     on_behalf_of_provider_picker=True,
-    # Seed 004: Northwest sends registration and training questions to Provider Relations.
+    # The Online Provider Messaging guide: Northwest sends registration and training questions to Provider
+    # Relations.
     contacts=RegionContacts(
         technical_support_phone=NATIONAL_HELPDESK_PHONE,
         registration_help_email="NW-Provider-Relations@kp.org",

@@ -1,4 +1,4 @@
-"""Sign-in, refresh, sign-out and sessions, through HTTP (HTTP.md, "Sign-in for people")."""
+"""Sign-in, refresh, sign-out and sessions, through HTTP (docs/http.md, "Sign-in for people")."""
 
 from __future__ import annotations
 

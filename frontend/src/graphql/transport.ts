@@ -1,5 +1,5 @@
 // How a GraphQL request reaches the gateway: the session's bearer token, the CSRF preflight header the
-// gateway asks of every browser request (HTTP.md), one retry after renewing a lapsed token, and — for
+// gateway asks of every browser request (docs/http.md), one retry after renewing a lapsed token, and — for
 // uploads — XMLHttpRequest, the one browser API that reports upload progress.
 import { session } from "../session";
 import { trustedText } from "./trusted";

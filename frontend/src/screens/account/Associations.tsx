@@ -1,5 +1,6 @@
-// Manage My Account › Provider associations and access (seeds 000 and 002): each Tax ID association with
-// its status and access level, Remove beside an active one, and a request for a new Tax ID or region.
+// Manage My Account › Provider associations and access (the Online Provider Tools page and the Online
+// Affiliate FAQ): each Tax ID association with its status and access level, Remove beside an active one, and
+// a request for a new Tax ID or region.
 import { type FormEvent, useState } from "react";
 import { useMutation, useQuery } from "urql";
 

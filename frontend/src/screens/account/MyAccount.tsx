@@ -1,4 +1,4 @@
-// Manage My Account (seeds 000 and 002): Profile, Provider associations and access, Security, and the
+// Manage My Account (the Online Provider Tools page and the Online Affiliate FAQ): Profile, Provider associations and access, Security, and the
 // links between the regions a person is approved for.
 import type { ViewerQuery } from "../../graphql/generated/graphql";
 import { Link, useLocation } from "../../router";

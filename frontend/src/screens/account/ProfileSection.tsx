@@ -1,4 +1,5 @@
-// Manage My Account › Profile (seed 000): "select the Edit button to make changes and Done to apply them".
+// Manage My Account › Profile (the Online Provider Tools page): "select the Edit button to make changes and
+// Done to apply them".
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { useMutation } from "urql";
 

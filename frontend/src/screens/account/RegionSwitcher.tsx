@@ -1,5 +1,6 @@
-// Navigating from region to region (seed 002, question 9): "One moment — Switching to {region}", or
-// "We are unable to switch you to this area of care" for a region the person is not approved for.
+// Navigating from region to region (the Online Affiliate FAQ, question 9): "One moment — Switching to
+// {region}", or "We are unable to switch you to this area of care" for a region the person is not approved
+// for.
 import { useState } from "react";
 import { useMutation } from "urql";
 

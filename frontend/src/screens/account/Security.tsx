@@ -1,5 +1,6 @@
 // Manage My Account › Security: change the password. "If your new password does not fit the guidelines,
-// you will receive an error message" (seed 002, question 3) — the gateway's message states the guideline.
+// you will receive an error message" (the Online Affiliate FAQ, question 3) — the gateway's message states
+// the guideline.
 import { type FormEvent, useState } from "react";
 import { useMutation } from "urql";
 

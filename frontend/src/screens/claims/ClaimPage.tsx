@@ -1,5 +1,5 @@
-// The claim page (seed 004, step 4): status, X12 category, amounts and payment, the claim's messages, and
-// the Take Action icon with its three choices.
+// The claim page (the Online Provider Messaging guide, step 4): status, X12 category, amounts and payment,
+// the claim's messages, and the Take Action icon with its three choices.
 import { useEffect, useId, useRef, useState } from "react";
 import { useQuery } from "urql";
 

@@ -1,4 +1,4 @@
-// Claims › search (seed 004, steps 1–3): enter the KP-assigned claim number (or a status and dates), then
+// Claims › search (the Online Provider Messaging guide, steps 1–3): enter the KP-assigned claim number (or a status and dates), then
 // open a claim from the results table by its Claim # link. The search lives in the address, so Back works.
 import { type FormEvent, useState } from "react";
 import { useQuery } from "urql";

@@ -1,5 +1,6 @@
-// File a Dispute › "Submitting on behalf of" (seed 004, steps 10–11): type the provider's name, or search
-// the list of providers linked to the Tax ID — which may be very long, so it searches and pages.
+// File a Dispute › "Submitting on behalf of" (the Online Provider Messaging guide, steps 10–11): type the
+// provider's name, or search the list of providers linked to the Tax ID — which may be very long, so it
+// searches and pages.
 import { type FormEvent, useId, useState } from "react";
 import { useQuery } from "urql";
 

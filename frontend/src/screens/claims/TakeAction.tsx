@@ -1,4 +1,4 @@
-// Take Action (seed 004, steps 4–10): Submit Supporting Documentation, Respond to Request for Information
+// Take Action (the Online Provider Messaging guide, steps 4–10): Submit Supporting Documentation, Respond to Request for Information
 // (with its four subtopics) and File a Dispute (with the on-behalf-of picker where the region has one),
 // each with a CRM ID, attachments checked before upload, and progress while they upload.
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";

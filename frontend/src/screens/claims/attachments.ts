@@ -1,5 +1,6 @@
-// What may be attached (seed 004, step 9): "Only .pdf and .gif files are permitted at this time" and
-// "Maximum file size for uploading is 20mb". Checked here before anything is sent; the gateway checks again.
+// What may be attached (the Online Provider Messaging guide, step 9): "Only .pdf and .gif files are permitted
+// at this time" and "Maximum file size for uploading is 20mb". Checked here before anything is sent; the
+// gateway checks again.
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const MAX_FILES = 10;

@@ -1,4 +1,5 @@
-// Guest access (seeds 000, 001, 003): a claim's status, and a member's eligibility, without signing on.
+// Guest access (the Online Provider Tools page, the Colorado and Northern California welcome pages): a
+// claim's status, and a member's eligibility, without signing on.
 import { type FormEvent, useState } from "react";
 import { useQuery } from "urql";
 

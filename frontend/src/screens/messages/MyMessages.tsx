@@ -1,5 +1,5 @@
 // My Messages: the in-basket by folder — Customer Service Reply holds the automated acknowledgement letters
-// (seed 004, In Basket) — with unread marks, and new messages arriving live through the subscription.
+// (the Online Provider Messaging guide, In Basket) — with unread marks, and new messages arriving live through the subscription.
 import { useContext, useEffect } from "react";
 import { useMutation, useQuery } from "urql";
 

@@ -1,4 +1,5 @@
-// Sign-On › Forgot your User ID (seed 002, question 3): the User IDs are emailed, if there are any.
+// Sign-On › Forgot your User ID (the Online Affiliate FAQ, question 3): the User IDs are emailed, if there
+// are any.
 import { type FormEvent, useState } from "react";
 import { useMutation } from "urql";
 

@@ -1,5 +1,6 @@
-// Sign-On › Password reset (seed 002, question 3): a code is emailed, then a new password that fits the
-// guidelines ("If your new password does not fit the guidelines, you will receive an error message").
+// Sign-On › Password reset (the Online Affiliate FAQ, question 3): a code is emailed, then a new password
+// that fits the guidelines ("If your new password does not fit the guidelines, you will receive an error
+// message").
 import { type FormEvent, useState } from "react";
 import { useMutation } from "urql";
 

@@ -1,4 +1,4 @@
-// Sign-On, with "Forgot your User ID" and "Password reset" (seed 002, question 3).
+// Sign-On, with "Forgot your User ID" and "Password reset" (the Online Affiliate FAQ, question 3).
 import { type FormEvent, useState } from "react";
 
 import { Link } from "../../router";
