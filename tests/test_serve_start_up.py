@@ -117,4 +117,6 @@ def test_every_demo_person_is_announced_and_in_the_readme() -> None:
     assert set(WHAT_THEY_SHOW) == {person.user_id for person in PEOPLE}
     readme = (ROOT / "README.md").read_text()
     for person in PEOPLE:
-        assert f"| `{person.user_id}` |" in readme, f"the README's demo accounts table lists {person.user_id}"
+        row = f"| `{person.user_id}` | `{DEMO_PASSWORD}` |"
+        assert row in readme, f"the README's demo accounts table lists {person.user_id}"
+        assert readme.split(row, 1)[1].splitlines()[0].endswith(f"| {WHAT_THEY_SHOW[person.user_id]} |")

@@ -8,16 +8,22 @@ from typing import Final
 
 from gateway.seed.fixed import DEMO_PASSWORD, PARTNER_CLIENTS, PEOPLE
 
-# One line per fixed person (tests/test_demo_sign_ins.py keeps this in step with the people and the README).
+# One line per fixed person, as the README's demo accounts table words it (tests/test_serve_start_up.py).
 WHAT_THEY_SHOW: Final[Mapping[str, str]] = {
-    "dana.reyes": "provider staff, clinical access to Harbor Medical Group in Southern and Northern "
-    "California: claims of two regions, acknowledgement letters; a pending request in Georgia",
-    "omar.haddad": "provider staff in Colorado, Hawaii, Mid-Atlantic States and Northwest: disputes on "
-    "behalf of a provider picked from Front Range Orthopedics' 60",
-    "tess.nguyen": "a billing company's claims specialist (third-party administrator): Peachtree Pediatrics "
-    "in Georgia, administrative access, so no clinical fields",
-    "rep.scal": "regional representative of Southern California: processes enrollment agreements",
-    "rep.ga": "regional representative of Georgia: decides Dana's pending association request",
+    "dana.reyes": (
+        "clinical access to one Tax ID in two regions (Southern and Northern California): claims of both "
+        "on one page, acknowledgement letters in My Messages, a pending request in Georgia"
+    ),
+    "omar.haddad": (
+        "four regions (Colorado, Hawaii, Mid-Atlantic States, Northwest): a dispute filed on behalf of "
+        "one of 60 Colorado providers, picked from a paged, searchable list"
+    ),
+    "tess.nguyen": (
+        "administrative access to Peachtree Pediatrics in Georgia: claims without clinical fields (date "
+        "of birth, diagnosis codes)"
+    ),
+    "rep.scal": "processing enrollment agreements",
+    "rep.ga": "deciding Dana's pending association request",
 }
 
 
