@@ -8,12 +8,15 @@ import asyncio
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
+import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import inspect
 
+from gateway.__main__ import _migrate
 from gateway.app import create_app
 from gateway.runtime import Runtime
 from gateway.seed.fixed import DEMO_PASSWORD, PEOPLE
@@ -43,6 +46,27 @@ async def test_serve_does_not_migrate(tmp_path: Path) -> None:
     finally:
         await runtime.close()
     assert tables == []
+
+
+async def test_migrate_migrates_what_answers_and_fails_naming_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given Northern California's store down
+    urls = sqlite_urls(tmp_path)
+    settings = settings_for(replace(urls, regions={**urls.regions, "NCAL": UNREACHABLE}), tmp_path)
+    # when the deployment step runs
+    code = await _migrate(settings)
+    # then it fails, naming the region, and every other store is at its newest revision
+    assert code == 1
+    assert "region NCAL not migrated" in capsys.readouterr().err
+    runtime = Runtime.create(settings)
+    try:
+        for engine in (runtime.directory.engine, runtime.regions["SCAL"].store.engine):
+            async with engine.connect() as connection:
+                tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+            assert "alembic_version" in tables
+    finally:
+        await runtime.close()
 
 
 async def test_serve_prepare_starts_without_a_region_and_says_how_to_sign_in(tmp_path: Path) -> None:
