@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gateway.auth.derived_keys import derived_key
 from gateway.directory.tables import outbox
 
-PASSWORD_RESET = "password_reset"
+PASSWORD_RESET = "password_reset"  # noqa: S105 - the kind of an email, not a password
 _KEY_DERIVATION_LABEL = b"provider-gateway password reset codes v1"
 # Nonces are URL-safe base64 (secrets.token_urlsafe); the placeholder cannot be mistaken for prose.
 _PLACEHOLDER = re.compile(r"\{\{reset-code:([A-Za-z0-9_-]{16,64})\}\}")

@@ -9,7 +9,17 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ["gateway", "regions", "tests", "bench", "examples", "frontend/src", "frontend/e2e", "frontend/build", "docs"]
+FOLDERS = [
+    "gateway",
+    "regions",
+    "tests",
+    "bench",
+    "examples",
+    "frontend/src",
+    "frontend/e2e",
+    "frontend/build",
+    "docs",
+]
 FILES = ["README.md", "Makefile", "pyproject.toml", "frontend/README.md"]
 OUTSIDE = re.compile(
     r"\.\./shared|shared/(contract|seeds)|DEMO_DATA\.md|\bHTTP\.md|\b[Ii]ssue \d+|\b[Ss]eeds? 00\d|\bseeds 00\d"

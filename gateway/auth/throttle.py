@@ -37,13 +37,14 @@ _KEY_DERIVATION_LABEL = b"provider-gateway attempt throttle keys v1"
 class Attempt(Enum):
     """What is being tried; each kind has windows of its own."""
 
+    # Kinds of attempt, named for what they guess at: none of these values is a secret (S105).
     SIGN_IN = "sign_in"
     SIGN_IN_MFA = "sign_in_mfa"
-    CURRENT_PASSWORD = "current_password"
-    PASSWORD_RESET = "password_reset"
+    CURRENT_PASSWORD = "current_password"  # noqa: S105
+    PASSWORD_RESET = "password_reset"  # noqa: S105
     USER_ID_RECOVERY = "user_id_recovery"
     SUPPORT_CASE = "support_case"
-    PARTNER_TOKEN = "partner_token"
+    PARTNER_TOKEN = "partner_token"  # noqa: S105
 
 
 class Throttle:
