@@ -43,6 +43,8 @@ USED_ELSEWHERE = {
     "batch_load_fn",
     # authlib passes it to a token generator by keyword (gateway/oauth.py `_TokenServer._token`).
     "include_refresh_token",
+    # graphql-core's overlapping-fields rule reads its module's budget (set in gateway/limits.py).
+    "MAX_COMPLEXITY_BUDGET",
 }
 
 

@@ -198,11 +198,6 @@ class RegionStore:
         decoding = self.reads.decoding
         return {row[0]: member_record(row, decoding) for row in rows}
 
-    async def find_member(self, key: MemberKey) -> MemberCoverage | None:
-        """The member with exactly this member id and date of birth, with their coverage: the one way a
-        look-up by a member's keys finds them (eligibility, authorizations)."""
-        return (await self.find_members([key])).get(key)
-
     async def find_members(self, wanted: Sequence[MemberKey]) -> dict[MemberKey, MemberCoverage]:
         """`find_member` of many keys in one statement; a key whose id or date of birth matches no member is
         missing from the answer, whichever was wrong."""
