@@ -254,6 +254,7 @@ MESSAGE_COLUMNS: tuple[ColumnElement[Any], ...] = (
     messages.c.in_reply_to_id,
     messages.c.sent_at,
     messages.c.read_at,
+    messages.c.authorization_id,
 )
 
 
@@ -273,6 +274,7 @@ def message_record(region: str, row: Row, decoding: Decoding) -> MessageRecord:
         in_reply_to_pk,
         sent_at,
         read_at,
+        authorization_pk,
         *_,
     ) = row
     utc_datetime = decoding.utc_datetime
@@ -292,6 +294,7 @@ def message_record(region: str, row: Row, decoding: Decoding) -> MessageRecord:
         in_reply_to_pk,
         utc_datetime(sent_at),
         None if read_at is None else utc_datetime(read_at),
+        authorization_pk,
     )
 
 
@@ -305,9 +308,12 @@ ATTACHMENT_COLUMNS: tuple[ColumnElement[Any], ...] = (
     attachments.c.content_type,
     attachments.c.size_bytes,
     attachments.c.sha256,
+    messages.c.authorization_id,
 )
 
 
 def attachment_record(region: str, row: Row) -> AttachmentRecord:
-    pk, message_pk, tax_id, filename, content_type, size_bytes, sha256, *_ = row
-    return AttachmentRecord(region, pk, message_pk, tax_id, filename, content_type, size_bytes, sha256)
+    pk, message_pk, tax_id, filename, content_type, size_bytes, sha256, authorization_pk, *_ = row
+    return AttachmentRecord(
+        region, pk, message_pk, tax_id, filename, content_type, size_bytes, sha256, authorization_pk
+    )
