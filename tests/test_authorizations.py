@@ -673,11 +673,9 @@ async def test_a_decision_letter_arrives_live_in_the_requesters_in_basket(
 async def test_a_plan_served_outside_the_portal_is_refused_with_its_guidance(
     writable_gateway: Gateway, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given Colorado serving HMO plans outside the portal, as Northern California does its PPO plans
+    # given Colorado serving every plan outside the portal, as Northern California does its PPO plans
     adapter = writable_gateway.runtime.regions["CO"]
-    monkeypatch.setattr(
-        adapter, "rules", replace(adapter.rules, plans_outside_portal=frozenset({PlanType.HMO}))
-    )
+    monkeypatch.setattr(adapter, "rules", replace(adapter.rules, plans_outside_portal=frozenset(PlanType)))
     services = [
         {"procedureCode": "99204", "units": 1, "serviceFrom": "2027-04-01", "serviceTo": "2027-04-01"}
     ]

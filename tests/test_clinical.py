@@ -102,8 +102,8 @@ async def test_each_fixed_member_with_a_relationship_has_a_record(gateway: Gatew
 async def test_a_relationship_older_than_24_months_shows_nothing(gateway: Gateway) -> None:
     runtime = gateway.runtime
     kept = runtime.clock
-    # Casey's latest claim was served on 2026-01-08 and the latest authorization is of February 2026.
-    runtime.clock = FakeClock(datetime(2028, 3, 1, tzinfo=UTC))
+    # Casey's claims were served, and her authorizations submitted, in the first months of 2026.
+    runtime.clock = FakeClock(datetime(2028, 9, 1, tzinfo=UTC))
     try:
         assert (await summary(gateway, "omar.haddad", CASEY))["summary"] is None
     finally:
