@@ -61,6 +61,20 @@ ELIGIBILITY = """query Eligibility { eligibility(input: {region: SCAL, memberId:
   accumulators { kind level network limit met remaining } } guidance } }"""
 SUBMIT = """mutation Submit($input: SupportingDocumentationInput!) { submitSupportingDocumentation(input: $input) {
   confirmation userErrors { code } } }"""
+# A reviewer's queue: 100 open requests of a region, soonest due first, with what the queue shows.
+AUTHORIZATION_QUEUE = """query Queue { authorizations(search: {sort: DUE_SOONEST, status: [SUBMITTED, PENDED_FOR_INFORMATION]},
+  first: 100) { totalCount edges { node { id authorizationNumber kind urgency status overdue decisionDueAt
+    member { memberId lastName } entity { name } requestingProvider { name }
+    services { procedureCode requestedUnits } } } } }"""
+# A provider's list of referrals and authorizations, newest first.
+AUTHORIZATION_LIST = """query Authorizations { authorizations(search: {}, first: 50) { totalCount edges { node {
+  id authorizationNumber kind status overdue submittedAt validFrom validTo member { memberId lastName }
+  services { procedureCode requestedUnits approvedUnits decision } } } } }"""
+CLINICAL = """query Clinical { clinicalSummary(input: {region: CO, memberId: "M300000001", memberDateOfBirth: "1959-06-14"}) {
+  summary { member { memberId } problems { code description status } medications { code description dosage }
+    allergies { substance severity } immunizations { code administeredOn }
+    labResults(first: 20) { totalCount edges { node { code value unit abnormal collectedOn } } }
+    encounters(first: 20) { totalCount edges { node { date kind diagnosisCodes } } } } guidance } }"""
 SMALL_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 SLOW_REGION, SLOW_MS = "NCAL", 50
@@ -313,6 +327,7 @@ def _token(base_url: str, user_id: str) -> str:
 
 def scenarios(base_url: str) -> dict[str, list[Request]]:
     dana, omar = _token(base_url, "dana.reyes"), _token(base_url, "omar.haddad")
+    reviewer = _token(base_url, "um.co")
     page = httpx.post(
         f"{base_url}/graphql", json={"query": SMALL}, headers={"authorization": f"Bearer {dana}"}
     ).json()
@@ -326,6 +341,9 @@ def scenarios(base_url: str) -> dict[str, list[Request]]:
         "provider picker search": [_graphql(PICKER, omar)],
         "guest look-up": [_graphql(GUEST, None)],
         "eligibility look-up": [_graphql(ELIGIBILITY, dana)],
+        "authorizations: reviewer queue of 100": [_graphql(AUTHORIZATION_QUEUE, reviewer)],
+        "authorizations: provider list of 50": [_graphql(AUTHORIZATION_LIST, omar)],
+        "clinical summary": [_graphql(CLINICAL, omar)],
         MIX: [*reads, _multipart_submission(dana, claim_id)],
     }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from datetime import date
 
 from gateway.auth.principal import Principal
 from gateway.directory.accounts import SupportCaseRecord
@@ -20,6 +21,13 @@ from gateway.directory.records import (
     UserRecord,
 )
 from gateway.partners.records import Scope
+from regions.base.authorizations import (
+    OPEN_STATUSES,
+    AuthorizationAction,
+    AuthorizationRecord,
+    AuthorizationStatus,
+)
+from regions.base.clinical import TreatmentEvidence
 from regions.base.coverage import Eligibility, ServedElsewhere
 from regions.base.records import (
     AttachmentRecord,
@@ -131,7 +139,13 @@ def visible_eligibility(
 
 
 def visible_provider(principal: Principal, provider: ProviderRecord | None) -> ProviderRecord | None:
-    if provider is None or _access(principal, provider.region, provider.tax_id) is None:
+    """Providers of the Tax IDs one is associated with; a utilization reviewer, every one of the region
+    (who requested what they review)."""
+    if provider is None:
+        return None
+    if _reviews(principal, provider.region):
+        return provider
+    if _access(principal, provider.region, provider.tax_id) is None:
         return None
     return provider
 
@@ -142,7 +156,11 @@ def may_list_providers(principal: Principal, region: str, tax_id: str) -> bool:
 
 
 def visible_message(principal: Principal, message: MessageRecord | None) -> MessageRecord | None:
-    if message is None or _access(principal, message.region, message.tax_id) is None:
+    if message is None:
+        return None
+    if message.authorization_pk is not None and _reviews(principal, message.region):
+        return message
+    if _access(principal, message.region, message.tax_id) is None:
         return None
     # A partner without `messages:read` still sees what it sent itself (the answer to its own submission).
     if not _scoped(principal, Scope.MESSAGES_READ) and message.owner_user_id != principal.user_id:
@@ -164,7 +182,11 @@ def message_scope(principal: Principal, region: str) -> frozenset[str]:
 
 
 def visible_attachment(principal: Principal, attachment: AttachmentRecord | None) -> AttachmentRecord | None:
-    if attachment is None or _access(principal, attachment.region, attachment.tax_id) is None:
+    if attachment is None:
+        return None
+    if attachment.authorization_pk is not None and _reviews(principal, attachment.region):
+        return attachment
+    if _access(principal, attachment.region, attachment.tax_id) is None:
         return None
     if not _scoped(principal, Scope.MESSAGES_READ):
         return None
@@ -182,10 +204,11 @@ def may_mark_read(principal: Principal, message: MessageRecord | None) -> bool:
 
 
 def visible_entity(principal: Principal, entity: EntityRecord | None) -> EntityRecord | None:
-    """An entity is seen by the people associated with it (any status), its own staff, and representatives."""
+    """An entity is seen by the people associated with it (any status), its own staff, and the plan's staff
+    (representatives, utilization reviewers)."""
     if entity is None or not principal.signed_in:
         return None
-    if principal.user_kind is UserKind.REGIONAL_REPRESENTATIVE:
+    if principal.user_kind in _PLAN_STAFF:
         return entity
     return entity if entity.tax_id in principal.related_tax_ids else None
 
@@ -227,8 +250,22 @@ def access_level_for(kind: UserKind) -> AccessLevel:
 
 
 def may_self_register(kind: UserKind) -> bool:
-    """Provider staff and third-party administrators register themselves; representatives are set up."""
-    return kind is not UserKind.REGIONAL_REPRESENTATIVE
+    """Provider staff and third-party administrators register themselves; the plan's staff are set up."""
+    return kind not in _PLAN_STAFF
+
+
+# The plan's own people: the directory's `represents_region` names the region they work for.
+_PLAN_STAFF = frozenset({UserKind.REGIONAL_REPRESENTATIVE, UserKind.UTILIZATION_REVIEWER})
+
+
+def represented_region(user: UserRecord) -> str | None:
+    """The region whose access requests a representative decides."""
+    return user.represents_region if user.kind is UserKind.REGIONAL_REPRESENTATIVE else None
+
+
+def reviewed_region(user: UserRecord) -> str | None:
+    """The region whose referrals and authorizations a utilization reviewer decides."""
+    return user.represents_region if user.kind is UserKind.UTILIZATION_REVIEWER else None
 
 
 def may_request_associations(principal: Principal) -> bool:
@@ -287,3 +324,119 @@ def may_take_action(principal: Principal) -> bool:
 def may_act_as_person(principal: Principal) -> bool:
     """Accounts, enrollment, the in-basket and its subscription are for people; never for a partner."""
     return not principal.is_partner
+
+
+# ------------------------------------------------- referrals and authorizations
+
+
+def _reviews(principal: Principal, region: str) -> bool:
+    """A utilization reviewer of the region, signed in as a person (never a partner)."""
+    return not principal.is_partner and principal.reviews_region == region
+
+
+def authorization_scope(
+    principal: Principal, regions: Iterable[str] | None = None, tax_id: str | None = None
+) -> dict[str, frozenset[str] | None]:
+    """For each region the caller may search, the Tax IDs whose authorizations it sees there; None: every
+    one of the region's (its utilization reviewer's queue)."""
+    reviewed = principal.reviews_region
+    if reviewed is not None and not principal.is_partner:
+        if regions is not None and reviewed not in set(regions):
+            return {}
+        return {reviewed: None if tax_id is None else frozenset({tax_id})}
+    if not _scoped(principal, Scope.AUTHORIZATIONS_READ):
+        return {}
+    return dict(_granted(principal, regions, tax_id))
+
+
+def visible_authorization(
+    principal: Principal, authorization: AuthorizationRecord | None
+) -> AuthorizationRecord | None:
+    """Reviewers of its region see all of it; people with access to its Tax ID there see it, without the
+    diagnosis codes, clinical notes and the member's date of birth unless their access is CLINICAL."""
+    if authorization is None:
+        return None
+    if _reviews(principal, authorization.region):
+        return authorization
+    if not _scoped(principal, Scope.AUTHORIZATIONS_READ):
+        return None
+    level = _access(principal, authorization.region, authorization.tax_id)
+    if level is None:
+        return None
+    if level is AccessLevel.CLINICAL:
+        return authorization
+    return dataclasses.replace(
+        authorization,
+        diagnosis_codes=None,
+        clinical_notes=None,
+        member=dataclasses.replace(authorization.member, date_of_birth=None),
+    )
+
+
+def may_write_authorizations(principal: Principal) -> bool:
+    """Requests, answers and cancellations: people may, a partner only with `authorizations:write`."""
+    return _scoped(principal, Scope.AUTHORIZATIONS_WRITE)
+
+
+def may_request_authorization(principal: Principal, region: str, tax_id: str) -> bool:
+    """Requests (and answers to requests for information) come from clinical access to the Tax ID in the
+    region; a partner also needs `authorizations:write`."""
+    return may_write_authorizations(principal) and _access(principal, region, tax_id) is AccessLevel.CLINICAL
+
+
+def authorization_actions(
+    principal: Principal, authorization: AuthorizationRecord
+) -> tuple[AuthorizationAction, ...]:
+    """What the caller may do with an authorization they see: answer a request for information (clinical
+    access to its Tax ID), cancel it while it is open (its requester alone)."""
+    if not may_request_authorization(principal, authorization.region, authorization.tax_id):
+        return ()
+    actions = []
+    if authorization.status is AuthorizationStatus.PENDED_FOR_INFORMATION:
+        actions.append(AuthorizationAction.RESPOND_TO_REQUEST_FOR_INFORMATION)
+    if authorization.status in OPEN_STATUSES and authorization.requested_by == principal.user_id:
+        actions.append(AuthorizationAction.CANCEL)
+    return tuple(actions)
+
+
+def may_decide_authorization(principal: Principal, authorization: AuthorizationRecord) -> bool:
+    """The utilization reviewers of the authorization's region."""
+    return _reviews(principal, authorization.region)
+
+
+# ------------------------------------------------- clinical data (minimum necessary, HIPAA 164.502(b))
+
+# A treatment relationship is a claim with a service date, or an authorization, this recent.
+TREATMENT_RELATIONSHIP_MONTHS = 24
+
+
+def clinical_tax_ids(principal: Principal, region: str) -> frozenset[str]:
+    """The Tax IDs through which the caller may see clinical data in a region: CLINICAL access only (a
+    partner's binding is CLINICAL only with `clinical:read`); administrative access never."""
+    if not _scoped(principal, Scope.CLINICAL_READ):
+        return frozenset()
+    return frozenset(
+        grant.tax_id
+        for grant in principal.grants
+        if grant.region == region and grant.access is AccessLevel.CLINICAL
+    )
+
+
+def treatment_relationship_since(today: date) -> date:
+    """The earliest day a claim's service or an authorization still makes a treatment relationship."""
+    years = TREATMENT_RELATIONSHIP_MONTHS // 12
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February, in a year that has none
+        return today.replace(year=today.year - years, day=28)
+
+
+def treatment_relationship(
+    principal: Principal, region: str, evidence: Iterable[TreatmentEvidence], today: date
+) -> TreatmentEvidence | None:
+    """The most recent claim or authorization of the member under one of the caller's clinical Tax IDs
+    in the region within the last 24 months: what allows a clinical view; None: no view."""
+    allowed = clinical_tax_ids(principal, region)
+    since = treatment_relationship_since(today)
+    recent = [item for item in evidence if item.tax_id in allowed and item.on >= since]
+    return max(recent, key=lambda item: item.on, default=None)

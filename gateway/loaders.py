@@ -8,6 +8,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, overload
 
 from aiodataloader import DataLoader
@@ -21,6 +22,15 @@ from gateway.fanout import Fanout
 from gateway.gather import gather
 from gateway.observability import Metrics
 from regions.base.adapter import RegionAdapter
+from regions.base.authorizations import AuthorizationRecord, AuthorizationSearch
+from regions.base.clinical import (
+    ClinicalPageQuery,
+    EncounterRecord,
+    LabResultRecord,
+    PatientLookup,
+    Section,
+    TreatmentEvidence,
+)
 from regions.base.coverage import CoverageLookup, Eligibility, ServedElsewhere
 from regions.base.queries import ClaimSearch, MessageSearch, ProviderSearch
 from regions.base.records import (
@@ -362,6 +372,226 @@ class AttachmentByIdLoader(_Loader[RegionPk, AttachmentRecord | None]):
         )
 
 
+# ---------------------------------------------------- referrals and authorizations
+
+
+class AuthorizationByIdLoader(_Loader[RegionPk, AuthorizationRecord | None]):
+    name = "authorization_by_id"
+
+    async def fetch(self, keys: list[RegionPk]) -> list[AuthorizationRecord | None]:
+        async def fetch(adapter: RegionAdapter, batch: list[RegionPk]) -> dict[RegionPk, AuthorizationRecord]:
+            found = await adapter.authorizations_by_pks([key.pk for key in batch])
+            return {key: found[key.pk] for key in batch if key.pk in found}
+
+        principal = self.scope.principal
+        return await _regional(
+            self, keys, fetch, lambda found: access.visible_authorization(principal, found)
+        )
+
+
+class AuthorizationPageLoader(_Loader[RegionQuery[AuthorizationSearch], Page[AuthorizationRecord]]):
+    """A page of authorizations per region; the search is already limited to what the caller may list."""
+
+    name = "authorization_page"
+
+    async def fetch(self, keys: list[RegionQuery[AuthorizationSearch]]) -> list[Page[AuthorizationRecord]]:
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionQuery[AuthorizationSearch]]
+        ) -> dict[RegionQuery[AuthorizationSearch], Page[AuthorizationRecord]]:
+            return await _pages(batch, adapter.search_authorizations)
+
+        principal = self.scope.principal
+
+        def keep(page: Page[AuthorizationRecord] | None) -> Page[AuthorizationRecord]:
+            assert page is not None
+            visible = [
+                seen for found in page.items if (seen := access.visible_authorization(principal, found))
+            ]
+            return Page(items=visible, has_more=page.has_more, total=page.total)
+
+        return await _regional(self, keys, fetch, keep)
+
+
+class AuthorizationMessagesQuery(NamedTuple):
+    """Messages about one authorization the caller sees, newest first."""
+
+    pk: int
+    owner_user_id: str | None
+    after: tuple[Any, int] | None
+    limit: int
+    with_total: bool
+
+
+class AuthorizationMessagePageLoader(_Loader[RegionQuery[AuthorizationMessagesQuery], Page[MessageRecord]]):
+    name = "authorization_message_page"
+
+    async def fetch(self, keys: list[RegionQuery[AuthorizationMessagesQuery]]) -> list[Page[MessageRecord]]:
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionQuery[AuthorizationMessagesQuery]]
+        ) -> dict[RegionQuery[AuthorizationMessagesQuery], Page[MessageRecord]]:
+            def search(query: AuthorizationMessagesQuery) -> Awaitable[Page[MessageRecord]]:
+                return adapter.authorization_messages(
+                    query.pk, query.owner_user_id, query.after, query.limit, query.with_total
+                )
+
+            return await _pages(batch, search)
+
+        principal = self.scope.principal
+
+        def keep(page: Page[MessageRecord] | None) -> Page[MessageRecord]:
+            assert page is not None
+            return Page(
+                items=[m for m in page.items if access.visible_message(principal, m)],
+                has_more=page.has_more,
+                total=page.total,
+            )
+
+        return await _regional(self, keys, fetch, keep)
+
+
+class AttachmentsByAuthorizationLoader(_Loader[RegionPk, list[AttachmentRecord]]):
+    """The files of every message about each authorization (keys: authorizations the caller sees)."""
+
+    name = "attachments_by_authorization"
+
+    async def fetch(self, keys: list[RegionPk]) -> list[list[AttachmentRecord]]:
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionPk]
+        ) -> dict[RegionPk, list[AttachmentRecord]]:
+            found = await adapter.attachments_by_authorization_pks([key.pk for key in batch])
+            return {key: found.get(key.pk, []) for key in batch}
+
+        principal = self.scope.principal
+
+        def keep(attachments: list[AttachmentRecord] | None) -> list[AttachmentRecord]:
+            return [a for a in attachments or [] if access.visible_attachment(principal, a)]
+
+        return await _regional(self, keys, fetch, keep)
+
+
+# ------------------------------------------------------------------ clinical data
+
+
+class PatientKey(NamedTuple):
+    member_id: str
+    date_of_birth: date
+    today: date
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicalView:
+    """A member whose clinical data the caller may see, and the relationship that allows it."""
+
+    region: str
+    member_pk: int
+    patient: PatientLookup
+    relationship: TreatmentEvidence
+
+
+class ClinicalViewLoader(_Loader[RegionQuery[PatientKey], ClinicalView | None]):
+    """A member by exact id and date of birth, with the evidence of treatment under the caller's clinical
+    Tax IDs in the region, passed through the treatment-relationship rule: None for every miss alike."""
+
+    name = "clinical_view"
+
+    async def fetch(self, keys: list[RegionQuery[PatientKey]]) -> list[ClinicalView | None]:
+        principal = self.scope.principal
+
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionQuery[PatientKey]]
+        ) -> dict[RegionQuery[PatientKey], PatientLookup | None]:
+            # The same statement runs for a caller without clinical access (with no Tax IDs), so that
+            # every miss costs the same.
+            tax_ids = sorted(access.clinical_tax_ids(principal, adapter.code))
+            found = await gather(
+                *(
+                    adapter.find_patient(
+                        key.query.member_id,
+                        key.query.date_of_birth,
+                        tax_ids,
+                        access.treatment_relationship_since(key.query.today),
+                    )
+                    for key in batch
+                )
+            )
+            return dict(zip(batch, found, strict=True))
+
+        results = await self.scope.fanout.by_region(keys, _region_of, fetch)
+        views: list[Any] = []
+        for key, found in zip(keys, results, strict=True):
+            if isinstance(found, RegionUnavailable) or found is None:
+                views.append(found)
+                continue
+            relationship = access.treatment_relationship(
+                principal, key.region, found.evidence, key.query.today
+            )
+            views.append(
+                None
+                if relationship is None
+                else ClinicalView(key.region, found.member_pk, found, relationship)
+            )
+        return views
+
+
+class ClinicalSectionKey(NamedTuple):
+    """One section of the records of a member reached through a ClinicalView (never otherwise: sections
+    have no ids of their own)."""
+
+    region: str
+    section: Section
+    member_pk: int
+
+
+class ClinicalSectionLoader(_Loader[ClinicalSectionKey, list[Any]]):
+    name = "clinical_section"
+
+    async def fetch(self, keys: list[ClinicalSectionKey]) -> list[list[Any]]:
+        async def fetch(
+            adapter: RegionAdapter, batch: list[ClinicalSectionKey]
+        ) -> dict[ClinicalSectionKey, list[Any]]:
+            sections = sorted({key.section for key in batch}, key=lambda section: section.value)
+            found = await gather(
+                *(
+                    adapter.clinical_section(
+                        section, [key.member_pk for key in batch if key.section is section]
+                    )
+                    for section in sections
+                )
+            )
+            by_section = dict(zip(sections, found, strict=True))
+            return {key: list(by_section[key.section].get(key.member_pk, [])) for key in batch}
+
+        return await _regional(self, keys, fetch, _as_is)
+
+
+class LabResultPageLoader(_Loader[RegionQuery[ClinicalPageQuery], Page[LabResultRecord]]):
+    """Keys: members reached through a ClinicalView."""
+
+    name = "lab_result_page"
+
+    async def fetch(self, keys: list[RegionQuery[ClinicalPageQuery]]) -> list[Page[LabResultRecord]]:
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionQuery[ClinicalPageQuery]]
+        ) -> dict[RegionQuery[ClinicalPageQuery], Page[LabResultRecord]]:
+            return await _pages(batch, adapter.lab_results)
+
+        return await _regional(self, keys, fetch, _as_is)
+
+
+class EncounterPageLoader(_Loader[RegionQuery[ClinicalPageQuery], Page[EncounterRecord]]):
+    """Keys: members reached through a ClinicalView."""
+
+    name = "encounter_page"
+
+    async def fetch(self, keys: list[RegionQuery[ClinicalPageQuery]]) -> list[Page[EncounterRecord]]:
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionQuery[ClinicalPageQuery]]
+        ) -> dict[RegionQuery[ClinicalPageQuery], Page[EncounterRecord]]:
+            return await _pages(batch, adapter.encounters)
+
+        return await _regional(self, keys, fetch, _as_is)
+
+
 # ------------------------------------------------------------------- directory
 
 
@@ -523,6 +753,14 @@ class Loaders:
     association_by_id = _OnFirstUse(AssociationByIdLoader)
     pending_association_page = _OnFirstUse(PendingAssociationPageLoader)
     eligibility = _OnFirstUse(EligibilityLoader)
+    authorization_by_id = _OnFirstUse(AuthorizationByIdLoader)
+    authorization_page = _OnFirstUse(AuthorizationPageLoader)
+    authorization_message_page = _OnFirstUse(AuthorizationMessagePageLoader)
+    attachments_by_authorization = _OnFirstUse(AttachmentsByAuthorizationLoader)
+    clinical_view = _OnFirstUse(ClinicalViewLoader)
+    clinical_section = _OnFirstUse(ClinicalSectionLoader)
+    lab_result_page = _OnFirstUse(LabResultPageLoader)
+    encounter_page = _OnFirstUse(EncounterPageLoader)
 
     def __init__(self, scope: LoaderScope) -> None:
         self.scope = scope

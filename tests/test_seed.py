@@ -43,6 +43,8 @@ PEOPLE = {
     "tess.nguyen": "THIRD_PARTY_ADMINISTRATOR",
     "rep.scal": "REGIONAL_REPRESENTATIVE",
     "rep.ga": "REGIONAL_REPRESENTATIVE",
+    "um.co": "UTILIZATION_REVIEWER",
+    "um.ncal": "UTILIZATION_REVIEWER",
 }
 ASSOCIATIONS = {
     ("dana.reyes", "95-1000001", "SCAL", "CLINICAL", "ACTIVE"),
@@ -276,6 +278,8 @@ async def test_people_and_associations_are_as_written(seeded: Stores) -> None:
     assert {row["user_id"]: row["represents_region"] for row in user_rows if row["represents_region"]} == {
         "rep.scal": "SCAL",
         "rep.ga": "GA",
+        "um.co": "CO",
+        "um.ncal": "NCAL",
     }
     association_rows = await _rows(seeded.directory, associations)
     found = {

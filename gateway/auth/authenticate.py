@@ -12,6 +12,7 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from starlette.requests import HTTPConnection
 
+from gateway import access
 from gateway.auth.keys import load_signing_key, public_jwks
 from gateway.auth.oidc import OidcVerifier
 from gateway.auth.partners import PartnerClaims, PartnerTokens, is_partner_token, partner_principal
@@ -297,7 +298,8 @@ class Authenticator:
             user_kind=user.kind,
             session_id=session_id,
             active_region=active_region if session_id is not None else _default_region(user, grants),
-            represents_region=user.represents_region,
+            represents_region=access.represented_region(user),
+            reviews_region=access.reviewed_region(user),
             grants=grants,
             related_tax_ids=frozenset(related),
         )

@@ -41,6 +41,8 @@ class Principal:
     session_id: str | None = None
     active_region: str | None = None
     represents_region: str | None = None
+    # A utilization reviewer: the region whose referrals and authorizations they decide.
+    reviews_region: str | None = None
     grants: frozenset[Grant] = field(default_factory=frozenset)
     # Tax IDs the person has any association with (any status), or works for: whose entity
     # record (name, agreement) they may see. Claims need a grant, not just this.

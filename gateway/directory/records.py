@@ -11,6 +11,8 @@ class UserKind(Enum):
     PROVIDER_STAFF = "PROVIDER_STAFF"
     THIRD_PARTY_ADMINISTRATOR = "THIRD_PARTY_ADMINISTRATOR"
     REGIONAL_REPRESENTATIVE = "REGIONAL_REPRESENTATIVE"
+    # Decides referrals and authorizations in their region (the directory's `represents_region`).
+    UTILIZATION_REVIEWER = "UTILIZATION_REVIEWER"
 
 
 class UserStatus(Enum):

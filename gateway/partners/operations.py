@@ -29,6 +29,11 @@ WINDOW_SECONDS = 60
 TAKE_ACTION_FIELDS = frozenset(
     {"submitSupportingDocumentation", "respondToRequestForInformation", "fileDispute"}
 )
+# Referrals and authorizations a practice-management system may send with `authorizations:write` (a
+# reviewer's decision is for people).
+AUTHORIZATION_FIELDS = frozenset(
+    {"requestAuthorization", "cancelAuthorization", "respondToAuthorizationRequestForInformation"}
+)
 # Lengths of the audit columns `actor` and `client_address`, and of what an event keeps of a name.
 _ACTOR_LENGTH = 100
 _ADDRESS_LENGTH = 64
@@ -65,6 +70,14 @@ def refusal(principal: Principal, operation_type: OperationType, fields: list[st
                 return Forbidden(
                     f"{field} needs the {Scope.MESSAGES_WRITE.value} scope, which this token does not hold.",
                     scope=Scope.MESSAGES_WRITE.value,
+                )
+            continue
+        if field in AUTHORIZATION_FIELDS:
+            if not access.may_write_authorizations(principal):
+                return Forbidden(
+                    f"{field} needs the {Scope.AUTHORIZATIONS_WRITE.value} scope, which this token does not "
+                    "hold.",
+                    scope=Scope.AUTHORIZATIONS_WRITE.value,
                 )
             continue
         what = "subscriptions" if operation_type is OperationType.SUBSCRIPTION else field

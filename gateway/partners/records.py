@@ -15,6 +15,10 @@ class Scope(Enum):
     MESSAGES_WRITE = "messages:write"
     CLINICAL_READ = "clinical:read"
     ELIGIBILITY_READ = "eligibility:read"
+    AUTHORIZATIONS_READ = "authorizations:read"
+    # Requesting, answering and cancelling need a clinical binding too (the binding is CLINICAL only
+    # with `clinical:read`).
+    AUTHORIZATIONS_WRITE = "authorizations:write"
 
 
 SCOPES: frozenset[str] = frozenset(scope.value for scope in Scope)

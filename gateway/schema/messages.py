@@ -38,6 +38,7 @@ from regions.base.records import (
 )
 
 if TYPE_CHECKING:
+    from gateway.schema.authorizations import Authorization
     from gateway.schema.claims import Claim
 
 
@@ -106,6 +107,16 @@ class Message(Node):
 
         claim = await info.context.loaders.claim_by_id.load(RegionPk(self.record.region, claim_pk))
         return None if claim is None else Claim.from_record(claim)
+
+    @strawberry.field(description="The referral or authorization this message is about, if any.")
+    def authorization(
+        self, info: Info
+    ) -> Annotated[Authorization, strawberry.lazy("gateway.schema.authorizations")] | None:
+        if self.record.authorization_pk is None:
+            return None
+        from gateway.schema.authorizations import load_authorization
+
+        return later(load_authorization(info, self.record.region, self.record.authorization_pk))
 
     @strawberry.field(metadata=prefetched("prefetched_on_behalf_of"))
     def on_behalf_of(self, info: Info) -> Provider | None:

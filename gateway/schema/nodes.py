@@ -10,6 +10,7 @@ from gateway.ids import GlobalId, decode_id
 from gateway.loaders import RegionPk
 from gateway.schema.accounts import SupportCase
 from gateway.schema.associations import Association
+from gateway.schema.authorizations import load_authorization
 from gateway.schema.claims import Claim
 from gateway.schema.entities import Provider, ProviderEntity
 from gateway.schema.messages import Attachment, Message
@@ -57,11 +58,16 @@ async def _support_case(info: Info, pk: int) -> Node | None:
     return None if record is None else SupportCase.from_record(record)
 
 
+async def _authorization(info: Info, key: RegionPk) -> Node | None:
+    return await load_authorization(info, key.region, key.pk)
+
+
 _REGIONAL: dict[str, Callable[[Info, RegionPk], Awaitable[Node | None]]] = {
     "Claim": _claim,
     "Provider": _provider,
     "Message": _message,
     "Attachment": _attachment,
+    "Authorization": _authorization,
 }
 _NATIONAL: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "User": _user,

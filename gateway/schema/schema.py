@@ -20,8 +20,10 @@ from gateway.limits import limits_extension
 from gateway.partners.operations import partner_extension
 from gateway.schema.accounts import AccountMutation, SupportCase
 from gateway.schema.associations import Association
+from gateway.schema.authorizations import Authorization, AuthorizationMutation, AuthorizationQueryRoot
 from gateway.schema.claim_actions import ClaimActionMutation, InBasketSubscription
 from gateway.schema.claims import Claim
+from gateway.schema.clinical import ClinicalQuery
 from gateway.schema.eligibility import EligibilityQuery
 from gateway.schema.enrollment import EnrollmentMutation
 from gateway.schema.entities import Provider, ProviderEntity
@@ -74,8 +76,13 @@ class OperationTypeRecorder(SchemaExtension):
 
 
 # Each domain contributes its own root fields; add a domain's class to the tuple of its root.
-QUERY_PARTS: tuple[type, ...] = (Query, GuestQuery, EligibilityQuery)
-MUTATION_PARTS: tuple[type, ...] = (AccountMutation, EnrollmentMutation, ClaimActionMutation)
+QUERY_PARTS: tuple[type, ...] = (Query, GuestQuery, EligibilityQuery, AuthorizationQueryRoot, ClinicalQuery)
+MUTATION_PARTS: tuple[type, ...] = (
+    AccountMutation,
+    EnrollmentMutation,
+    ClaimActionMutation,
+    AuthorizationMutation,
+)
 SUBSCRIPTION_PARTS: tuple[type, ...] = (InBasketSubscription,)
 
 
@@ -108,7 +115,17 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=_root("Mutation", MUTATION_PARTS),
         subscription=_root("Subscription", SUBSCRIPTION_PARTS),
         # Types reachable only through `node(id)` must still be known to the schema.
-        types=[Claim, Provider, ProviderEntity, Message, Attachment, User, Association, SupportCase],
+        types=[
+            Claim,
+            Provider,
+            ProviderEntity,
+            Message,
+            Attachment,
+            User,
+            Association,
+            SupportCase,
+            Authorization,
+        ],
         config=StrawberryConfig(
             auto_camel_case=True,
             # The real limit is enforced with a QUERY_TOO_COMPLEX answer by graphql_http.py; this only

@@ -273,7 +273,8 @@ class RegionGenerator:
         self.claims_per_region = claims_per_region
         self.fixed_entity_claims = fixed_entity_claims
         self.next_claim_pk = len(rows.claims) + 1
-        self.next_message_pk = len(rows.messages) + 1
+        # Messages about the fixed authorizations come after the fixed ones (gateway/seed/care.py).
+        self.next_message_pk = len(rows.messages) + (len(rows.care.messages) if rows.care else 0) + 1
         self.next_check = 100_000 + rng.randrange(900_000 - 100_000)
         self.next_crm = 1_000
         self.eft_counters: dict[date, int] = {}

@@ -20,6 +20,7 @@ from gateway.directory.records import (
     UserKind,
     UserStatus,
 )
+from gateway.seed.care import CareRows, care_rows
 from gateway.seed.names import (
     ADVANCED_PRACTICE_CREDENTIALS,
     FIRST_NAMES,
@@ -147,6 +148,16 @@ PEOPLE: Final[tuple[FixedPerson, ...]] = (
         "rep.ga", UserKind.REGIONAL_REPRESENTATIVE, "Andre", "Whitfield", "andre.whitfield@kp.example",
         "Kaiser Permanente", "Provider Relations Representative", "404-555-0175", represents_region="GA",
     ),
+    # Utilization reviewers: the directory's `represents_region` is the region whose requests they decide.
+    FixedPerson(
+        "um.co", UserKind.UTILIZATION_REVIEWER, "Priya", "Raman", "priya.raman@kp.example",
+        "Kaiser Permanente", "Utilization Management Nurse Reviewer", "303-555-0162", represents_region="CO",
+    ),
+    FixedPerson(
+        "um.ncal", UserKind.UTILIZATION_REVIEWER, "Daniel", "Okafor", "daniel.okafor@kp.example",
+        "Kaiser Permanente", "Utilization Management Physician Reviewer", "510-555-0148",
+        represents_region="NCAL",
+    ),
 )  # fmt: skip
 USER_PK: Final[Mapping[str, int]] = {person.user_id: pk for pk, person in enumerate(PEOPLE, start=1)}
 
@@ -177,7 +188,9 @@ MESSAGE_OWNER: Final[Mapping[tuple[str, str], str]] = {
     if association.status is AssociationStatus.ACTIVE
 }
 REPRESENTATIVE: Final[Mapping[str, str]] = {
-    person.represents_region: person.user_id for person in PEOPLE if person.represents_region
+    person.represents_region: person.user_id
+    for person in PEOPLE
+    if person.represents_region and person.kind is UserKind.REGIONAL_REPRESENTATIVE
 }
 
 
@@ -517,6 +530,8 @@ class RegionRows:
     claims: list[Row] = field(default_factory=list)
     messages: list[Row] = field(default_factory=list)
     attachments: list[Row] = field(default_factory=list)
+    # Authorizations with their services and messages, and clinical records (gateway/seed/care.py).
+    care: CareRows | None = None
 
 
 def agreement_row(
@@ -710,6 +725,8 @@ def region_rows(region: str) -> RegionRows:
                     "content": content,
                 }
             )
+    member_pks = {str(row["member_id"]): int(row["id"]) for row in rows.members}
+    rows.care = care_rows(region, member_pks, first_provider, len(rows.messages) + 1)
     return rows
 
 

@@ -27,14 +27,24 @@ from gateway.directory.tables import (
     users,
 )
 from gateway.seed.bulk import RegionGenerator, plan_directory
+from gateway.seed.care import CareRows
+from gateway.seed.care_bulk import generated_care
 from gateway.seed.fixed import DirectoryRows, Row, directory_rows, partner_rows, region_rows
 from regions.base.registry import REGION_CODES
 from regions.base.tables import (
     accumulators,
+    allergies,
     attachments,
+    authorization_services,
+    authorizations,
     benefits,
     claims,
+    conditions,
     coverages,
+    encounters,
+    immunizations,
+    lab_results,
+    medications,
     members,
     messages,
     providers,
@@ -58,10 +68,18 @@ DIRECTORY_TABLES: tuple[Table, ...] = (
 REGION_TABLES: tuple[Table, ...] = (
     attachments,
     messages,
+    authorization_services,
+    authorizations,
     claims,
     benefits,
     accumulators,
     coverages,
+    conditions,
+    medications,
+    allergies,
+    immunizations,
+    lab_results,
+    encounters,
     members,
     providers,
 )
@@ -147,7 +165,11 @@ async def seed(
         # Regions are separate stores, so they are written side by side; one failing cancels the rest.
         async with asyncio.TaskGroup() as group:
             tasks = {
-                code: group.create_task(_write_region(region_engines[code], generator, bar))
+                code: group.create_task(
+                    _write_region(
+                        region_engines[code], generator, bar, random.Random(f"{random_seed}:{code}:care")
+                    )
+                )
                 for code, generator in generators.items()
             }
     return SeedReport(
@@ -182,7 +204,9 @@ async def _write_directory(engine: AsyncEngine, rows: DirectoryRows) -> None:
         await _move_sequences_past(connection, (entities, agreements, users, associations, partner_clients))
 
 
-async def _write_region(engine: AsyncEngine, generator: RegionGenerator, bar: tqdm[Never]) -> RegionCounts:
+async def _write_region(
+    engine: AsyncEngine, generator: RegionGenerator, bar: tqdm[Never], care_rng: random.Random
+) -> RegionCounts:
     """One transaction per region: a failed seed leaves the region as it was."""
     rows = generator.rows
     claim_count, message_count = len(rows.claims), len(rows.messages)
@@ -193,6 +217,8 @@ async def _write_region(engine: AsyncEngine, generator: RegionGenerator, bar: tq
         await _insert(connection, claims, rows.claims)
         await _insert(connection, messages, rows.messages)
         await _insert(connection, attachments, rows.attachments)
+        if rows.care is not None:
+            await _insert_care(connection, rows.care)
         bar.update(claim_count)
         for claim_rows, message_rows in generator.claim_batches(BATCH_SIZE):
             await _insert(connection, claims, claim_rows)
@@ -205,6 +231,20 @@ async def _write_region(engine: AsyncEngine, generator: RegionGenerator, bar: tq
         await _insert(connection, coverages, coverage_rows)
         await _insert(connection, benefits, benefit_rows)
         await _insert(connection, accumulators, accumulator_rows)
+        # Generated authorizations (about one for every twenty claims) and charts, numbered after the fixed.
+        fixed_authorizations = len(rows.care.authorizations) if rows.care else 0
+        await _insert_care(
+            connection,
+            generated_care(
+                generator.region,
+                care_rng,
+                rows.members[len(rows.members) - len(generator.member_pks) :],
+                [*generator.fixed_billers, *generator.generated_billers],
+                max(10, generator.claim_count // 20),
+                fixed_authorizations + 1,
+                generator.next_message_pk,
+            ),
+        )
         await _move_sequences_past(connection, REGION_TABLES)
     return RegionCounts(
         providers=len(rows.providers),
@@ -213,6 +253,22 @@ async def _write_region(engine: AsyncEngine, generator: RegionGenerator, bar: tq
         messages=message_count,
         attachments=len(rows.attachments),
     )
+
+
+async def _insert_care(connection: AsyncConnection, care: CareRows) -> None:
+    """Authorizations before the messages about them, then the clinical records."""
+    await _insert(connection, authorizations, care.authorizations)
+    await _insert(connection, authorization_services, care.authorization_services)
+    await _insert(connection, messages, care.messages)
+    for table, table_rows in (
+        (conditions, care.conditions),
+        (medications, care.medications),
+        (allergies, care.allergies),
+        (immunizations, care.immunizations),
+        (lab_results, care.lab_results),
+        (encounters, care.encounters),
+    ):
+        await _insert(connection, table, table_rows)
 
 
 @asynccontextmanager

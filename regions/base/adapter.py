@@ -5,9 +5,29 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 
+from regions.base.authorization_store import AuthorizationStore
+from regions.base.authorizations import (
+    AuthorizationKind,
+    AuthorizationRecord,
+    AuthorizationSearch,
+    AuthorizationStatus,
+    Decision,
+    Filing,
+    Letter,
+    NewAuthorization,
+    NewAuthorizationMessage,
+)
+from regions.base.clinical import (
+    ClinicalPageQuery,
+    ClinicalStore,
+    EncounterRecord,
+    LabResultRecord,
+    PatientLookup,
+    Section,
+)
 from regions.base.coverage import (
     CoverageLookup,
     Eligibility,
@@ -62,6 +82,8 @@ class RegionAdapter:
 
     def __init__(self, store: RegionStore) -> None:
         self.store = store
+        self.authorizations = AuthorizationStore(store)
+        self.clinical = ClinicalStore(store)
 
     @property
     def code(self) -> str:
@@ -141,6 +163,76 @@ class RegionAdapter:
             "reference": f" (reference {message.crm_id})" if message.crm_id else "",
         }
         return AcknowledgementLetter(subject=text.subject.format(**fields), body=text.body.format(**fields))
+
+    def takes_online_authorization_requests(self) -> bool:
+        """Hook: whether providers may request referrals and authorizations online here.
+
+        Default: `rules.online_authorization_requests` (seed 001: Colorado's Affiliate Link, "create and
+        view referrals/authorizations").
+        """
+        return self.rules.online_authorization_requests
+
+    def approves_automatically(self, authorization: AuthorizationRecord) -> bool:
+        """Hook: whether the region approves a request on receipt, without a reviewer.
+
+        Default: a referral or prior authorization whose every procedure code is on
+        `rules.auto_approved_procedures`; an inpatient admission is always reviewed.
+        """
+        codes = [service.procedure_code for service in authorization.services]
+        return (
+            authorization.kind is not AuthorizationKind.INPATIENT_ADMISSION
+            and bool(codes)
+            and all(code in self.rules.auto_approved_procedures for code in codes)
+        )
+
+    def decision_letter(self, authorization: AuthorizationRecord, decision: Decision) -> Letter:
+        """Hook: the letter filed in the requester's in-basket for a decision (and emailed to them).
+
+        Default: the decision, each service's outcome, the reviewer's reason quoted, and for a denial or a
+        partial approval the appeal route of `rules.authorization_appeal_route`.
+        """
+        number = authorization.authorization_number
+        member = authorization.member
+        if decision.status is AuthorizationStatus.PENDED_FOR_INFORMATION:
+            return Letter(
+                subject=f"Request for information: authorization {number}",
+                body=(
+                    f"We need more information to decide authorization {number} for member "
+                    f"{member.member_id}. What we need: {decision.reason}\n\n"
+                    "Respond through Online Affiliate with your answer and any supporting documents."
+                ),
+            )
+        outcome = {
+            AuthorizationStatus.APPROVED: "approved",
+            AuthorizationStatus.PARTIALLY_APPROVED: "partially approved",
+            AuthorizationStatus.DENIED: "denied",
+        }[decision.status]
+        decided = {service.line_number: service for service in decision.services}
+        lines = []
+        for service in authorization.services:
+            found = decided.get(service.line_number)
+            approved = found.approved_units if found is not None else None
+            verdict = (
+                "denied"
+                if found is None or approved is None
+                else f"{approved} of {service.requested_units} units approved"
+            )
+            lines.append(f"  {service.procedure_code} {service.description or ''}: {verdict}".rstrip())
+        parts = [
+            f"Authorization {number} for member {member.member_id} has been {outcome}.",
+            "\n".join(lines),
+        ]
+        if (
+            decision.valid_from is not None
+            and decision.valid_to is not None
+            and decision.status is not AuthorizationStatus.DENIED
+        ):
+            parts.append(f"Valid from {decision.valid_from.isoformat()} to {decision.valid_to.isoformat()}.")
+        if decision.reason:
+            parts.append(f"Reason: {decision.reason}")
+        if decision.status is not AuthorizationStatus.APPROVED:
+            parts.append(self.rules.authorization_appeal_route)
+        return Letter(subject=f"Authorization {number} {outcome}", body="\n\n".join(parts))
 
     # ------------------------------------------------------------- shared flow
 
@@ -262,6 +354,79 @@ class RegionAdapter:
 
     async def attachment_chunk(self, pk: int, offset: int, length: int) -> bytes | None:
         return await self.store.attachment_chunk(pk, offset, length)
+
+    # ------------------------------------------------- referrals and authorizations
+
+    async def authorizations_by_pks(self, pks: Sequence[int]) -> dict[int, AuthorizationRecord]:
+        return await self.authorizations.authorizations_by_pks(pks)
+
+    async def search_authorizations(self, search: AuthorizationSearch) -> Page[AuthorizationRecord]:
+        return await self.authorizations.search(search)
+
+    async def authorization_by_idempotency_key(
+        self, requested_by: str, key: str
+    ) -> AuthorizationRecord | None:
+        return await self.authorizations.by_idempotency_key(requested_by, key)
+
+    async def authorization_messages(
+        self,
+        pk: int,
+        owner_user_id: str | None,
+        after: tuple[datetime, int] | None,
+        limit: int,
+        with_total: bool,
+    ) -> Page[MessageRecord]:
+        return await self.authorizations.messages(pk, owner_user_id, after, limit, with_total)
+
+    async def attachments_by_authorization_pks(self, pks: Sequence[int]) -> dict[int, list[AttachmentRecord]]:
+        return await self.authorizations.attachments_by_authorization_pks(pks)
+
+    async def request_authorization(self, request: NewAuthorization, sent: NewAuthorizationMessage) -> Filing:
+        return await self.authorizations.file_request(request, sent)
+
+    async def decide_authorization(self, authorization: AuthorizationRecord, decision: Decision) -> Filing:
+        """Record a decision and file its letter (`decision_letter`) for the requester, in one transaction."""
+        letter = self.decision_letter(authorization, decision)
+        kind = (
+            MessageKind.AUTHORIZATION_REQUEST_FOR_INFORMATION
+            if decision.status is AuthorizationStatus.PENDED_FOR_INFORMATION
+            else MessageKind.AUTHORIZATION_DECISION_LETTER
+        )
+        message = NewAuthorizationMessage(
+            owner_user_id=authorization.requested_by,
+            subject=letter.subject,
+            body=letter.body,
+            idempotency_key=None,
+            sent_at=decision.decided_at,
+        )
+        return await self.authorizations.decide(authorization.pk, decision, message, kind)
+
+    async def cancel_authorization(self, pk: int, requested_by: str, reason: str, at: datetime) -> Filing:
+        return await self.authorizations.cancel(pk, requested_by, reason, at)
+
+    async def authorization_message_by_idempotency_key(
+        self, owner_user_id: str, key: str
+    ) -> MessageRecord | None:
+        return await self.authorizations.response_by_idempotency_key(owner_user_id, key)
+
+    async def respond_to_authorization_rfi(self, pk: int, response: NewAuthorizationMessage) -> Filing:
+        return await self.authorizations.respond(pk, response)
+
+    # ---------------------------------------------------------------- clinical data
+
+    async def find_patient(
+        self, member_id: str, date_of_birth: date, tax_ids: Sequence[str], since: date
+    ) -> PatientLookup | None:
+        return await self.clinical.patient(member_id, date_of_birth, tax_ids, since)
+
+    async def clinical_section(self, section: Section, member_pks: Sequence[int]) -> dict[int, list[object]]:
+        return await self.clinical.section(section, member_pks)
+
+    async def lab_results(self, query: ClinicalPageQuery) -> Page[LabResultRecord]:
+        return await self.clinical.lab_results(query)
+
+    async def encounters(self, query: ClinicalPageQuery) -> Page[EncounterRecord]:
+        return await self.clinical.encounters(query)
 
 
 # How an acknowledgement letter names what it acknowledges.

@@ -96,6 +96,12 @@ class MessageKind(Enum):
     REQUEST_FOR_INFORMATION_RESPONSE = "REQUEST_FOR_INFORMATION_RESPONSE"
     DISPUTE = "DISPUTE"
     ACKNOWLEDGEMENT_LETTER = "ACKNOWLEDGEMENT_LETTER"
+    # Referrals and authorizations: the request as sent (its files ride on it), the reviewer's letters,
+    # and the provider's answer to a request for information.
+    AUTHORIZATION_REQUEST = "AUTHORIZATION_REQUEST"
+    AUTHORIZATION_DECISION_LETTER = "AUTHORIZATION_DECISION_LETTER"
+    AUTHORIZATION_REQUEST_FOR_INFORMATION = "AUTHORIZATION_REQUEST_FOR_INFORMATION"
+    AUTHORIZATION_RFI_RESPONSE = "AUTHORIZATION_RFI_RESPONSE"
 
 
 class MessageFolder(Enum):
@@ -180,6 +186,7 @@ class MessageRecord:
     in_reply_to_pk: int | None
     sent_at: datetime
     read_at: datetime | None
+    authorization_pk: int | None
 
 
 @record
@@ -192,6 +199,8 @@ class AttachmentRecord:
     content_type: str
     size_bytes: int
     sha256: str
+    # Set when the file rides on a message about a referral or authorization (its reviewers read it).
+    authorization_pk: int | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -255,6 +255,7 @@ MESSAGE_COLUMNS: tuple[ColumnElement[Any], ...] = (
     messages.c.in_reply_to_id,
     messages.c.sent_at,
     messages.c.read_at,
+    messages.c.authorization_id,
 )
 
 
@@ -274,6 +275,7 @@ def message_record(region: str, row: Row, decoding: Decoding) -> MessageRecord:
         in_reply_to_pk,
         sent_at,
         read_at,
+        authorization_pk,
         *_,
     ) = row
     utc_datetime = decoding.utc_datetime
@@ -293,6 +295,7 @@ def message_record(region: str, row: Row, decoding: Decoding) -> MessageRecord:
         in_reply_to_pk,
         utc_datetime(sent_at),
         None if read_at is None else utc_datetime(read_at),
+        authorization_pk,
     )
 
 
@@ -306,9 +309,12 @@ ATTACHMENT_COLUMNS: tuple[ColumnElement[Any], ...] = (
     attachments.c.content_type,
     attachments.c.size_bytes,
     attachments.c.sha256,
+    messages.c.authorization_id,
 )
 
 
 def attachment_record(region: str, row: Row) -> AttachmentRecord:
-    pk, message_pk, tax_id, filename, content_type, size_bytes, sha256, *_ = row
-    return AttachmentRecord(region, pk, message_pk, tax_id, filename, content_type, size_bytes, sha256)
+    pk, message_pk, tax_id, filename, content_type, size_bytes, sha256, authorization_pk, *_ = row
+    return AttachmentRecord(
+        region, pk, message_pk, tax_id, filename, content_type, size_bytes, sha256, authorization_pk
+    )

@@ -125,6 +125,14 @@ class RegionRules:
     online_authorization_requests: bool = False
     # The Online Provider Messaging guide: the letter filed where `acknowledgement_letters` is set.
     acknowledgement_text: AcknowledgementLetterText = AcknowledgementLetterText()
+    # Procedure codes (CPT/HCPCS) this region approves on receipt, without a reviewer: every service of
+    # a referral or prior authorization must be on the list (see the region's README for why each is).
+    auto_approved_procedures: frozenset[str] = frozenset()
+    # Where a provider appeals an authorization decision; the decision letter quotes it.
+    authorization_appeal_route: str = (
+        "To appeal this decision, file a dispute through Online Affiliate within 180 days of this letter, "
+        "or call the phone number listed on the member's ID card."
+    )
 
     @property
     def claim_number_digits(self) -> int:

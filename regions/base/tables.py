@@ -97,6 +97,9 @@ messages = Table(
     Column("idempotency_key", String(100)),
     Column("sent_at", UtcDateTime(), nullable=False),
     Column("read_at", UtcDateTime()),
+    # A message about a referral or authorization (the request, letters, answers to a request for
+    # information); its list is read within the caller's Tax IDs, newest first.
+    Column("authorization_id", ForeignKey("authorizations.id")),
     UniqueConstraint("owner_user_id", "idempotency_key"),
     # Both lists of messages (a claim's, a person's in-basket) are read within the caller's Tax IDs, newest
     # first, with their count: with the Tax ID in the index, the page and the count are read from the
@@ -104,6 +107,7 @@ messages = Table(
     # 4.4 ms when each had to be looked up for its Tax ID; 0.5 ms from the index).
     Index("ix_messages_claim_tax_sent", "claim_id", "tax_id", "sent_at", "id"),
     Index("ix_messages_owner_tax_sent", "owner_user_id", "tax_id", "sent_at", "id"),
+    Index("ix_messages_authorization_sent", "authorization_id", "sent_at", "id"),
 )
 
 attachments = Table(
@@ -166,4 +170,129 @@ accumulators = Table(
     Column("network", String(20), nullable=False),
     Column("limit_amount", Money(), nullable=False),
     Column("met_amount", Money(), nullable=False),
+)
+
+# ------------------------------------------------- referrals and authorizations (X12 278 in shape)
+
+authorizations = Table(
+    "authorizations",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("authorization_number", String(20), nullable=False, unique=True),
+    Column("tax_id", String(10), nullable=False),
+    Column("member_id", ForeignKey("members.id"), nullable=False, index=True),
+    Column("kind", String(30), nullable=False),
+    Column("urgency", String(20), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("requesting_provider_id", ForeignKey("providers.id"), nullable=False, index=True),
+    Column("servicing_provider_npi", String(10), nullable=False),
+    Column("servicing_provider_name", String(200), nullable=False),
+    Column("diagnosis_codes", JSON, nullable=False),
+    Column("clinical_notes", Text, nullable=False),
+    Column("requested_by", String(64), nullable=False),
+    Column("idempotency_key", String(100)),
+    # Set while the request is open (SUBMITTED or PENDED_FOR_INFORMATION), NULL once it is decided or
+    # cancelled: a second open request for the same member, services and dates cannot be stored.
+    Column("open_request_key", String(64), unique=True),
+    Column("submitted_at", UtcDateTime(), nullable=False),
+    Column("decision_due_at", UtcDateTime(), nullable=False),
+    Column("decided_at", UtcDateTime()),
+    Column("decided_by", String(64)),
+    Column("decision_reason", Text),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+    UniqueConstraint("requested_by", "idempotency_key"),
+    # A provider's list: within Tax IDs, newest first; a reviewer's queue: the region's open requests by
+    # their due date.
+    Index("ix_authorizations_tax_submitted", "tax_id", "submitted_at", "id"),
+    Index("ix_authorizations_status_due", "status", "decision_due_at", "id"),
+)
+
+authorization_services = Table(
+    "authorization_services",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("authorization_id", ForeignKey("authorizations.id"), nullable=False),
+    Column("line_number", Integer, nullable=False),
+    Column("procedure_code", String(5), nullable=False),
+    Column("description", String(200)),
+    Column("requested_units", Integer, nullable=False),
+    Column("approved_units", Integer),
+    Column("service_from", Date, nullable=False),
+    Column("service_to", Date, nullable=False),
+    Column("decision", String(20), nullable=False),
+    UniqueConstraint("authorization_id", "line_number"),
+)
+
+# ------------------------------------------------------------------------ clinical records
+
+conditions = Table(
+    "conditions",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("member_id", ForeignKey("members.id"), nullable=False, index=True),
+    Column("code", String(8), nullable=False),  # ICD-10-CM
+    Column("description", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("onset_on", Date),
+)
+
+medications = Table(
+    "medications",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("member_id", ForeignKey("members.id"), nullable=False, index=True),
+    Column("code", String(12), nullable=False),  # RxNorm
+    Column("description", String(200), nullable=False),
+    Column("dosage", String(200)),
+    Column("status", String(20), nullable=False),
+    Column("started_on", Date),
+)
+
+allergies = Table(
+    "allergies",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("member_id", ForeignKey("members.id"), nullable=False, index=True),
+    Column("substance", String(200), nullable=False),
+    Column("reaction", String(200)),
+    Column("severity", String(20)),
+)
+
+immunizations = Table(
+    "immunizations",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("member_id", ForeignKey("members.id"), nullable=False, index=True),
+    Column("code", String(4), nullable=False),  # CVX
+    Column("description", String(200), nullable=False),
+    Column("administered_on", Date, nullable=False),
+)
+
+lab_results = Table(
+    "lab_results",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("code", String(10), nullable=False),  # LOINC
+    Column("description", String(200), nullable=False),
+    Column("value", String(50), nullable=False),
+    Column("unit", String(30)),
+    Column("reference_range", String(50)),
+    Column("abnormal", Boolean, nullable=False),
+    Column("collected_on", Date, nullable=False),
+    # Paged newest first within one member.
+    Index("ix_lab_results_member_collected", "member_id", "collected_on", "id"),
+)
+
+encounters = Table(
+    "encounters",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("encounter_on", Date, nullable=False),
+    Column("kind", String(60), nullable=False),
+    Column("provider_name", String(200), nullable=False),
+    Column("diagnosis_codes", JSON, nullable=False),
+    Index("ix_encounters_member_date", "member_id", "encounter_on", "id"),
 )

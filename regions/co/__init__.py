@@ -24,6 +24,9 @@ RULES = replace(
     ),
     # The Colorado welcome page: Affiliate Link lets providers "create and view referrals/authorizations".
     online_authorization_requests=True,
+    # Physical therapy evaluations (CPT 97161-97163): the first visit that decides a plan of care, which
+    # the region does not review; the therapy itself (e.g. 97110) is reviewed.
+    auto_approved_procedures=frozenset({"97161", "97162", "97163"}),
 )
 
 
