@@ -1,7 +1,7 @@
-"""Opening a member's clinical data (seed 001: "view clinical data"; seed 003: "view clinical information"):
-the member by exact member id and date of birth, shown only to clinical access with a treatment
-relationship (gateway/access.py). Every attempt is an audit event naming the member and, when one was
-shown, the relationship that allowed it; every miss answers alike."""
+"""Opening a member's clinical data (the Colorado welcome page: "view clinical data"; the Northern
+California one: "view clinical information"): the member by exact member id and date of birth, shown only to
+clinical access with a treatment relationship (gateway/access.py). Every attempt is an audit event naming
+the member and, when one was shown, the relationship that allowed it; every miss answers alike."""
 
 from __future__ import annotations
 

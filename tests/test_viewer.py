@@ -72,7 +72,11 @@ async def test_the_in_basket_holds_the_viewers_messages_newest_first(gateway: Ga
     letters = [e["node"] for e in replies["data"]["viewer"]["inBasket"]["edges"]]
     assert letters
     # the plan's letters: acknowledgements, and letters about referrals and authorizations
-    replies_kinds = {"ACKNOWLEDGEMENT_LETTER", "AUTHORIZATION_DECISION_LETTER", "AUTHORIZATION_REQUEST_FOR_INFORMATION"}
+    replies_kinds = {
+        "ACKNOWLEDGEMENT_LETTER",
+        "AUTHORIZATION_DECISION_LETTER",
+        "AUTHORIZATION_REQUEST_FOR_INFORMATION",
+    }
     assert all(n["folder"] == "CUSTOMER_SERVICE_REPLY" and n["kind"] in replies_kinds for n in letters)
 
 

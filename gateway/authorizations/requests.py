@@ -1,5 +1,5 @@
-"""Requesting a referral, a prior authorization or an inpatient admission (seed 001: "create and view
-referrals/authorizations"), where the region takes requests online.
+"""Requesting a referral, a prior authorization or an inpatient admission (the Colorado welcome page:
+"create and view referrals/authorizations"), where the region takes requests online.
 
 The flow, in order: the region (ACTION_NOT_AVAILABLE where it takes none online); clinical access to one
 of the caller's Tax IDs there (NOT_ALLOWED); an earlier request under the same idempotency key (answered

@@ -24,6 +24,10 @@ WHAT_THEY_SHOW: Final[Mapping[str, str]] = {
     ),
     "rep.scal": "processing enrollment agreements",
     "rep.ga": "deciding Dana's pending association request",
+    "um.co": (
+        "deciding Colorado's referrals and authorizations, overdue ones first (Casey Wu's pended referral)"
+    ),
+    "um.ncal": "deciding Northern California's referrals and authorizations (Sam Ortiz's consultation)",
 }
 
 

@@ -167,8 +167,8 @@ class RegionAdapter:
     def takes_online_authorization_requests(self) -> bool:
         """Hook: whether providers may request referrals and authorizations online here.
 
-        Default: `rules.online_authorization_requests` (seed 001: Colorado's Affiliate Link, "create and
-        view referrals/authorizations").
+        Default: `rules.online_authorization_requests` (the Colorado welcome page on Affiliate Link:
+        "create and view referrals/authorizations").
         """
         return self.rules.online_authorization_requests
 
