@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import re
@@ -24,6 +25,7 @@ from gateway.attachments import download_attachment
 from gateway.auth.authenticate import Authenticator
 from gateway.auth.routes import auth_routes
 from gateway.graphql_http import GraphQLEndpoint
+from gateway.mail.worker import outbox_worker
 from gateway.oauth import oauth_routes
 from gateway.observability import request_id_var
 from gateway.runtime import Runtime
@@ -124,10 +126,22 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if failures:
             logger.warning("serving without some regions", extra={"fields": {"regions": sorted(failures)}})
         await authenticator.start()
+        worker = outbox_worker(
+            runtime.directory.engine,
+            smtp_url=settings.smtp_url,
+            mail_from=settings.mail_from,
+            production=settings.production,
+            written=runtime.outbox_written,
+        )
+        delivering = None if worker is None else asyncio.create_task(worker.run(), name="outbox-worker")
         _freeze_start_up_heap()
         try:
             yield
         finally:
+            if delivering is not None:
+                delivering.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await delivering
             await authenticator.close()
             await runtime.close()
 

@@ -144,6 +144,7 @@ class UserErrorCode(Enum):
     PASSWORD_GUIDELINES = "PASSWORD_GUIDELINES"
     WRONG_PASSWORD = "WRONG_PASSWORD"
     TOKEN_INVALID = "TOKEN_INVALID"
+    MFA_CODE_INVALID = "MFA_CODE_INVALID"
 
 
 @dataclass(frozen=True, slots=True)

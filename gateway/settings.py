@@ -15,6 +15,7 @@ _DEFAULT_LIMITS = QueryLimits()
 # Room for ten files of 20 MiB (seed 004) and the operations of the request.
 _UPLOAD_REQUEST_MAX_BYTES = 10 * 20 * 1024 * 1024 + 1024 * 1024
 _DEFAULT_EXECUTOR = "compiled"
+DEFAULT_MAIL_FROM = "Online Affiliate <no-reply@online-affiliate.example>"
 
 
 class SettingsError(ValueError):
@@ -74,6 +75,13 @@ class Settings:
     graphql_executor: str = _DEFAULT_EXECUTOR
     # Partner integrations (issue 7): lifetime of a client-credentials token.
     partner_token_ttl_seconds: int = 600
+    # Email (gateway/mail/): the relay the outbox is delivered to, and the sender's address. Without a relay,
+    # development logs each email and production keeps them in the outbox.
+    smtp_url: str | None = None
+    mail_from: str = DEFAULT_MAIL_FROM
+    # Multi-factor sign-in: who must enrol a TOTP authenticator (none, clinical: anyone holding a CLINICAL
+    # association, all).
+    mfa_required: str = "none"
 
     @property
     def production(self) -> bool:
@@ -154,6 +162,9 @@ class Settings:
             upload_request_max_bytes=_int(env, "UPLOAD_REQUEST_MAX_BYTES", _UPLOAD_REQUEST_MAX_BYTES),
             graphql_executor=_executor(env),
             partner_token_ttl_seconds=max(1, _int(env, "PARTNER_TOKEN_TTL_SECONDS", 600)),
+            smtp_url=env.get("SMTP_URL") or None,
+            mail_from=env.get("MAIL_FROM") or DEFAULT_MAIL_FROM,
+            mfa_required=_mfa_required(env),
         )
 
 
@@ -188,6 +199,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 0:
         raise SettingsError(f"{name} must not be negative")
     return value
+
+
+MFA_REQUIRED_CHOICES = ("none", "clinical", "all")
+
+
+def _mfa_required(env: Mapping[str, str]) -> str:
+    raw = env.get("MFA_REQUIRED", "none").strip().lower() or "none"
+    if raw not in MFA_REQUIRED_CHOICES:
+        raise SettingsError(f"MFA_REQUIRED must be none, clinical or all, not {raw!r}")
+    return raw
 
 
 GRAPHQL_EXECUTORS = ("compiled", "graphql-core")

@@ -195,9 +195,7 @@ async def test_a_reset_request_is_accepted_whoever_asks_and_emails_only_the_owne
     assert not any(token in str(e) for e in events)
 
 
-async def test_a_reset_code_works_once_and_signs_every_session_off(
-    writable_gateway: Gateway, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_a_reset_code_works_once_and_signs_every_session_off(writable_gateway: Gateway) -> None:
     gateway = writable_gateway
     await active_person(gateway, "reset.me", [(HARBOR, "SCAL", "rep.scal")])
     session = gateway.tokens["reset.me"]
@@ -208,12 +206,9 @@ async def test_a_reset_code_works_once_and_signs_every_session_off(
             .where(users.c.user_id == "reset.me")
             .values(failed_sign_ins=10, locked_until=datetime.now(UTC) + timedelta(hours=1))
         )
-    with caplog.at_level(logging.INFO, logger="gateway.outbox"):
-        await _request_reset(gateway, "reset.me", "reset.me@clinic.example")
-        await _request_reset(gateway, "reset.me", "reset.me@clinic.example")
+    await _request_reset(gateway, "reset.me", "reset.me@clinic.example")
+    await _request_reset(gateway, "reset.me", "reset.me@clinic.example")
     first, second = (await _outbox(gateway, "password_reset"))[-2:]
-    # in development the email is logged, for want of a mail relay
-    assert any(_token_in(second) in str(getattr(r, "fields", "")) for r in caplog.records)
 
     weak = await _reset(gateway, _token_in(second), "reset.me123456789")
     assert problems(weak) == [("PASSWORD_GUIDELINES", ["input", "newPassword"])]
@@ -284,6 +279,5 @@ async def test_production_logs_never_carry_the_reset_code(
     finally:
         await runtime.close()
     [email] = (await _outbox(writable_gateway, "password_reset"))[-1:]
-    [record] = [r for r in caplog.records if r.name == "gateway.outbox"]
-    assert _token_in(email) not in str(getattr(record, "fields", "")) + record.getMessage()
-    assert getattr(record, "fields", {})["kind"] == "password_reset"
+    logged = " ".join(str(getattr(r, "fields", "")) + r.getMessage() for r in caplog.records)
+    assert _token_in(email) not in logged

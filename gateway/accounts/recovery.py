@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import secrets
 import time
 import unicodedata
@@ -23,8 +22,6 @@ from gateway.directory.accounts import DirectoryAccounts
 from gateway.directory.records import UserStatus
 from gateway.errors import MutationRefused, Problem, UserErrorCode
 from gateway.runtime import Runtime
-
-logger = logging.getLogger("gateway.outbox")
 
 # Every recovery answer takes at least this long, so a match and a miss look alike from outside.
 ANSWER_FLOOR_SECONDS = 0.1
@@ -52,7 +49,6 @@ async def request_password_reset(runtime: Runtime, caller: Caller, *, user_id: s
     started = time.monotonic()
     typed_user_id = _plain(user_id, _USER_ID_LENGTH)
     typed_email = _plain(email, EMAIL_LENGTH)
-    queued: tuple[int, str, str, str] | None = None
     actor = (typed_user_id or "").lower() or None
     async with (
         account_change(runtime, caller, "request_password_reset", actor=actor) as change,
@@ -82,9 +78,7 @@ async def request_password_reset(runtime: Runtime, caller: Caller, *, user_id: s
                 "The code works once. If you did not ask for this, ignore this email: your password "
                 "stays as it is."
             )
-            queued = (await _queue(rows, PASSWORD_RESET, address, subject, body), address, subject, body)
-    if queued is not None:
-        _log_email(runtime, PASSWORD_RESET, *queued)
+            await _queue(rows, PASSWORD_RESET, address, subject, body)
     await _answer_floor(started)
 
 
@@ -92,7 +86,6 @@ async def recover_user_id(runtime: Runtime, caller: Caller, *, email: str) -> No
     """Email the user IDs registered with an address, if there are any."""
     started = time.monotonic()
     typed_email = _plain(email, EMAIL_LENGTH)
-    queued: tuple[int, str, str, str] | None = None
     async with (
         account_change(runtime, caller, "recover_user_id", actor=None) as change,
         change.transaction() as rows,
@@ -107,14 +100,7 @@ async def recover_user_id(runtime: Runtime, caller: Caller, *, email: str) -> No
                 f"They are:\n\n{listed}\n\n"
                 "If you did not ask for this, ignore this email."
             )
-            queued = (
-                await _queue(rows, USER_ID_RECOVERY, typed_email, subject, body),
-                typed_email,
-                subject,
-                body,
-            )
-    if queued is not None:
-        _log_email(runtime, USER_ID_RECOVERY, *queued)
+            await _queue(rows, USER_ID_RECOVERY, typed_email, subject, body)
     await _answer_floor(started)
 
 
@@ -160,15 +146,6 @@ async def _queue(rows: DirectoryAccounts, kind: str, recipient: str, subject: st
     return await rows.add_email(
         kind=kind, recipient=recipient, subject=subject, body=body, at=datetime.now(UTC)
     )
-
-
-def _log_email(runtime: Runtime, kind: str, outbox_id: int, recipient: str, subject: str, body: str) -> None:
-    """In development the email is logged whole, for want of a mail relay; never in production,
-    where it may carry a reset code."""
-    fields: dict[str, object] = {"outbox_id": outbox_id, "kind": kind}
-    if not runtime.settings.production:
-        fields.update(to=recipient, subject=subject, body=body)
-    logger.info("email queued", extra={"fields": fields})
 
 
 async def _answer_floor(started: float) -> None:

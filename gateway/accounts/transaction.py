@@ -59,6 +59,8 @@ class AccountChange:
             await rows.audit(outcome="ok", **self.event())
         if rows.principals_changed:
             await directory_changed(self.runtime.cache)
+        if rows.emails_queued:
+            self.runtime.outbox_written.set()
 
     @asynccontextmanager
     async def reads(self) -> AsyncIterator[DirectoryAccounts]:

@@ -18,8 +18,10 @@ from strawberry.types import ExecutionContext
 from gateway.executor.extension import compiled_execution
 from gateway.limits import limits_extension
 from gateway.partners.operations import partner_extension
+from gateway.schema.account_only import AccountOnlySessions
 from gateway.schema.accounts import AccountMutation, SupportCase
 from gateway.schema.associations import Association
+from gateway.schema.attestations import AttestationMutation, AttestationQuery, TpaAttestation
 from gateway.schema.claim_actions import ClaimActionMutation, InBasketSubscription
 from gateway.schema.claims import Claim
 from gateway.schema.enrollment import EnrollmentMutation
@@ -28,6 +30,7 @@ from gateway.schema.guest import GuestLookupCounter, GuestQuery
 from gateway.schema.messages import Attachment, Message
 from gateway.schema.pipeline import HookPlan, PlannedRunner, ValidatedDocuments, plan_hooks
 from gateway.schema.queries import Query
+from gateway.schema.security import SecurityMutation
 from gateway.schema.users import User
 from gateway.settings import Settings
 
@@ -73,8 +76,14 @@ class OperationTypeRecorder(SchemaExtension):
 
 
 # Each domain contributes its own root fields; add a domain's class to the tuple of its root.
-QUERY_PARTS: tuple[type, ...] = (Query, GuestQuery)
-MUTATION_PARTS: tuple[type, ...] = (AccountMutation, EnrollmentMutation, ClaimActionMutation)
+QUERY_PARTS: tuple[type, ...] = (Query, GuestQuery, AttestationQuery)
+MUTATION_PARTS: tuple[type, ...] = (
+    AccountMutation,
+    EnrollmentMutation,
+    AttestationMutation,
+    SecurityMutation,
+    ClaimActionMutation,
+)
 SUBSCRIPTION_PARTS: tuple[type, ...] = (InBasketSubscription,)
 
 
@@ -95,6 +104,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         GuestLookupCounter,
         # Partner operations: per-client requests and cost a minute, scopes, audit (docs/partners.md).
         partner_extension(settings.limits),
+        # REGISTERING people and those who must enrol a second factor reach Manage My Account only.
+        AccountOnlySessions,
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
@@ -106,7 +117,17 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=_root("Mutation", MUTATION_PARTS),
         subscription=_root("Subscription", SUBSCRIPTION_PARTS),
         # Types reachable only through `node(id)` must still be known to the schema.
-        types=[Claim, Provider, ProviderEntity, Message, Attachment, User, Association, SupportCase],
+        types=[
+            Claim,
+            Provider,
+            ProviderEntity,
+            Message,
+            Attachment,
+            User,
+            Association,
+            SupportCase,
+            TpaAttestation,
+        ],
         config=StrawberryConfig(
             auto_camel_case=True,
             # The real limit is enforced with a QUERY_TOO_COMPLEX answer by graphql_http.py; this only

@@ -1,0 +1,98 @@
+"""The outbox as the delivery worker sees it: claim what is due, mark it sent, or put it off.
+
+Anything that sends mail writes its row in the same transaction as its change
+(`DirectoryAccounts.add_email`); the worker (worker.py) claims due rows under a lease, so that with
+several replicas each email is handed to the relay by one of them, and a worker that dies mid-send
+only delays its emails until the lease runs out (at least once, never lost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.directory.tables import outbox
+
+_ERROR_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEmail:
+    pk: int
+    kind: str
+    recipient: str
+    subject: str
+    body: str
+    attempts: int
+
+
+async def claim_due(engine: AsyncEngine, *, now: datetime, lease: timedelta, limit: int) -> list[OutboxEmail]:
+    """Claim up to `limit` unsent emails that are due and not claimed by a live lease, oldest first.
+    PostgreSQL skips rows another replica is claiming (FOR UPDATE SKIP LOCKED); SQLite serializes
+    writers, so its claim is atomic anyway."""
+    due = (
+        select(outbox.c.id)
+        .where(
+            outbox.c.sent_at.is_(None),
+            or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
+            or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until <= now),
+        )
+        .order_by(outbox.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    async with engine.begin() as connection:
+        pks = list((await connection.execute(due)).scalars())
+        if not pks:
+            return []
+        result = await connection.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(pks))
+            .values(claimed_until=now + lease)
+            .returning(
+                outbox.c.id,
+                outbox.c.kind,
+                outbox.c.recipient,
+                outbox.c.subject,
+                outbox.c.body,
+                outbox.c.attempts,
+            )
+        )
+        rows = result.all()
+    emails = [
+        OutboxEmail(pk=row[0], kind=row[1], recipient=row[2], subject=row[3], body=row[4], attempts=row[5])
+        for row in rows
+    ]
+    return sorted(emails, key=lambda email: email.pk)
+
+
+async def mark_sent(engine: AsyncEngine, pks: Sequence[int], *, at: datetime) -> None:
+    """The relay has taken these emails: they are never sent again."""
+    if not pks:
+        return
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(pks), outbox.c.sent_at.is_(None))
+            .values(sent_at=at, claimed_until=None, last_error=None)
+        )
+
+
+async def put_off(engine: AsyncEngine, pk: int, *, attempts: int, until: datetime, error: str) -> None:
+    """A failed attempt: try again at `until`. `error` names the failure (an exception's class), never
+    the email's content."""
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(outbox)
+            .where(outbox.c.id == pk, outbox.c.sent_at.is_(None))
+            .values(
+                attempts=attempts,
+                next_attempt_at=until,
+                claimed_until=None,
+                last_error=error[:_ERROR_LENGTH],
+            )
+        )

@@ -1,0 +1,128 @@
+"""The delivery worker: takes due emails from the outbox and hands them to the relay, with retries.
+
+It runs in the application's lifespan (one per process; several replicas share the outbox safely
+through the claim's lease, outbox.py). An email that fails is tried again after a delay that doubles
+with each attempt (`base` × 2^(attempts−1), at most `ceiling`), for as long as it takes: a relay that
+is down delays mail and loses none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.mail.outbox import claim_due, mark_sent, put_off
+from gateway.mail.relay import DeliveryError, LogRelay, Relay, SmtpRelay, SmtpTarget
+
+logger = logging.getLogger("gateway.mail")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    base: timedelta = timedelta(seconds=30)
+    ceiling: timedelta = timedelta(hours=1)
+
+    def after(self, attempts: int) -> timedelta:
+        """The wait after the `attempts`-th failure; no exponent past what the ceiling already caps."""
+        doublings = min(max(attempts - 1, 0), 20)
+        delay: timedelta = self.base * (1 << doublings)
+        return min(delay, self.ceiling)
+
+
+class OutboxWorker:
+    """Delivers the outbox. `deliver_due()` is one pass (what tests call, with their own clock); `run()` is
+    the loop the lifespan starts: a pass, then a wait of `poll_seconds` or until `written` is set."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        relay: Relay,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        backoff: Backoff | None = None,
+        lease: timedelta = timedelta(minutes=2),
+        batch_size: int = 20,
+        poll_seconds: float = 5.0,
+        written: asyncio.Event | None = None,
+    ) -> None:
+        self._engine = engine
+        self._relay = relay
+        self._clock = clock
+        self._backoff = backoff or Backoff()
+        self._lease = lease
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        # Set by whoever writes to the outbox (gateway/accounts/transaction.py): look now, not at next poll.
+        self._wake = written or asyncio.Event()
+
+    async def deliver_due(self) -> int:
+        """Send every email that is due now, a batch at a time; how many were sent."""
+        sent = 0
+        while True:
+            emails = await claim_due(
+                self._engine, now=self._clock(), lease=self._lease, limit=self._batch_size
+            )
+            delivered: list[int] = []
+            for email in emails:
+                try:
+                    await self._relay.deliver(email)
+                except DeliveryError as failure:
+                    attempts = email.attempts + 1
+                    until = self._clock() + self._backoff.after(attempts)
+                    await put_off(self._engine, email.pk, attempts=attempts, until=until, error=str(failure))
+                    logger.warning(
+                        "email not delivered; will retry",
+                        extra={
+                            "fields": {
+                                "outbox_id": email.pk,
+                                "kind": email.kind,
+                                "attempts": attempts,
+                                "retry_at": until.isoformat(),
+                                "error": str(failure),
+                            }
+                        },
+                    )
+                else:
+                    delivered.append(email.pk)
+            await mark_sent(self._engine, delivered, at=self._clock())
+            sent += len(delivered)
+            if len(emails) < self._batch_size or len(delivered) < len(emails):
+                return sent
+
+    async def run(self) -> None:
+        """Deliver until cancelled (the lifespan's end)."""
+        while True:
+            try:
+                await self.deliver_due()
+            except (OSError, SQLAlchemyError) as error:
+                # The directory itself is unreachable: nothing is lost, the next pass tries again.
+                logger.warning("outbox not readable", extra={"fields": {"error": type(error).__name__}})
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+
+
+def outbox_worker(
+    engine: AsyncEngine, *, smtp_url: str | None, mail_from: str, production: bool, written: asyncio.Event
+) -> OutboxWorker | None:
+    """The worker a deployment's settings ask for: SMTP when `SMTP_URL` is set, the log in development,
+    none in production without a relay (the outbox keeps the emails until one is configured)."""
+    if smtp_url:
+        relay: Relay = SmtpRelay(SmtpTarget.from_url(smtp_url), mail_from)
+    elif production:
+        logger.warning("no SMTP_URL: emails wait in the outbox until a relay is configured")
+        return None
+    else:
+        relay = LogRelay()
+    return OutboxWorker(engine, relay, written=written)
