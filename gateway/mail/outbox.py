@@ -35,34 +35,30 @@ async def claim_due(engine: AsyncEngine, *, now: datetime, lease: timedelta, lim
     PostgreSQL skips rows another replica is claiming (FOR UPDATE SKIP LOCKED); SQLite serializes
     writers, so its claim is atomic anyway."""
     due = (
-        select(outbox.c.id)
-        .where(
-            outbox.c.sent_at.is_(None),
-            or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
-            or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until <= now),
+        outbox.c.sent_at.is_(None),
+        or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
+        or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until <= now),
+    )
+    # One statement: on SQLite it is atomic; on PostgreSQL the subquery locks the rows it picks and skips
+    # those another replica's claim holds, and the outer conditions hold again once a lock was waited for.
+    picked = (
+        select(outbox.c.id).where(*due).order_by(outbox.c.id).limit(limit).with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(outbox)
+        .where(outbox.c.id.in_(picked.scalar_subquery()), *due)
+        .values(claimed_until=now + lease)
+        .returning(
+            outbox.c.id,
+            outbox.c.kind,
+            outbox.c.recipient,
+            outbox.c.subject,
+            outbox.c.body,
+            outbox.c.attempts,
         )
-        .order_by(outbox.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
     )
     async with engine.begin() as connection:
-        pks = list((await connection.execute(due)).scalars())
-        if not pks:
-            return []
-        result = await connection.execute(
-            update(outbox)
-            .where(outbox.c.id.in_(pks))
-            .values(claimed_until=now + lease)
-            .returning(
-                outbox.c.id,
-                outbox.c.kind,
-                outbox.c.recipient,
-                outbox.c.subject,
-                outbox.c.body,
-                outbox.c.attempts,
-            )
-        )
-        rows = result.all()
+        rows = (await connection.execute(statement)).all()
     emails = [
         OutboxEmail(pk=row[0], kind=row[1], recipient=row[2], subject=row[3], body=row[4], attempts=row[5])
         for row in rows
