@@ -165,7 +165,9 @@ async def _write_directory(engine: AsyncEngine, rows: DirectoryRows) -> None:
         clients, bindings = partner_rows()
         await _insert(connection, partner_clients, clients)
         await _insert(connection, partner_bindings, bindings)
-        await _move_sequences_past(connection, (entities, agreements, users, associations, partner_clients))
+        await _move_sequences_past(
+            connection, (entities, agreements, tpa_attestations, users, associations, partner_clients)
+        )
 
 
 async def _write_region(engine: AsyncEngine, generator: RegionGenerator, bar: tqdm[Never]) -> RegionCounts:
