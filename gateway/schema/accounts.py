@@ -266,8 +266,9 @@ class SupportCaseInput:
 class AccountMutation:
     @strawberry.mutation(
         description=(
-            "New user registration; no sign-in needed. The account is REGISTERING, and can sign in once "
-            "a regional representative approves a first association."
+            "New user registration; no sign-in needed. The account is REGISTERING: it signs in to Manage My "
+            "Account only (profile, associations, security) until a regional representative approves a "
+            "first association, which makes it ACTIVE and emails that its access is complete."
         )
     )
     async def register_user(self, info: Info, input: RegisterUserInput) -> RegisterUserPayload:
