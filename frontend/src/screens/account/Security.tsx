@@ -1,13 +1,24 @@
 // Manage My Account › Security: change the password. "If your new password does not fit the guidelines,
 // you will receive an error message" (seed 002, question 3) — the gateway's message states the guideline.
-import { type FormEvent, useState } from "react";
-import { useMutation } from "urql";
+import { type FormEvent, useState, useSyncExternalStore } from "react";
+import { useMutation, useQuery } from "urql";
 
 import ChangePassword from "../../graphql/ChangePassword.graphql";
+import SecurityStatus from "../../graphql/SecurityStatus.graphql";
 import type { UserError } from "../../graphql/types";
+import { session } from "../../session";
 import { Alert, RequestError, TextField, UserErrors, fieldError } from "../../ui";
+import { type SessionRow, Sessions } from "./Sessions";
+import { TwoFactor } from "./TwoFactor";
+
+interface SecurityData {
+  viewer: { mfa: { enabled: boolean; recoveryCodesLeft: number }; sessions: SessionRow[] } | null;
+}
 
 export function Security() {
+  const state = useSyncExternalStore(session.subscribe, session.snapshot);
+  const [status, refetch] = useQuery<SecurityData>({ query: SecurityStatus, requestPolicy: "cache-and-network" });
+  const reload = () => refetch({ requestPolicy: "network-only" });
   const [currentPassword, setCurrentPassword] = useState("");
   const [newPassword, setNewPassword] = useState("");
   const [confirm, setConfirm] = useState("");
@@ -33,6 +44,7 @@ export function Security() {
   return (
     <section aria-labelledby="security-heading">
       <h2 id="security-heading">Security</h2>
+      <TwoFactor status={status.data?.viewer?.mfa} required={state.mfaEnrollmentRequired === true} changed={reload} />
       <form onSubmit={(event) => void submit(event)} noValidate className="card narrow" aria-labelledby="change-password">
         <h3 id="change-password">Change your password</h3>
         {changed ? (
@@ -75,6 +87,7 @@ export function Security() {
           Change password
         </button>
       </form>
+      {status.data?.viewer ? <Sessions sessions={status.data.viewer.sessions} changed={reload} /> : null}
     </section>
   );
 }
