@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import re
@@ -39,6 +38,9 @@ READINESS_TIMEOUT_SECONDS = 2.0
 # A request holds thousands of objects at once (a 100-claim page: its records, objects and answer), all
 # freed when it is answered; with the default 700 the collector scanned them about twice a request.
 GC_YOUNG_THRESHOLD = 5000
+# How long a shutdown waits for the outbox worker to finish the email it is sending (then it is cancelled: the
+# email is claimed under a lease, so it is sent again later, never lost).
+WORKER_STOP_SECONDS = 3.0
 
 
 class RequestMiddleware:
@@ -131,17 +133,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             smtp_url=settings.smtp_url,
             mail_from=settings.mail_from,
             production=settings.production,
-            written=runtime.outbox_written,
         )
-        delivering = None if worker is None else asyncio.create_task(worker.run(), name="outbox-worker")
+        delivering = None if worker is None else asyncio.create_task(worker.run(runtime.cache), name="outbox")
         _freeze_start_up_heap()
         try:
             yield
         finally:
-            if delivering is not None:
-                delivering.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await delivering
+            if worker is not None and delivering is not None:
+                worker.stop()
+                try:
+                    await asyncio.wait_for(delivering, WORKER_STOP_SECONDS)
+                except TimeoutError:
+                    logger.warning("outbox worker did not stop in time; its emails are sent again later")
             await authenticator.close()
             await runtime.close()
 

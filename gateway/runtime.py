@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.trace import Tracer
@@ -37,8 +36,6 @@ class Runtime:
     fanout: Fanout
     tracer: Tracer
     tracer_provider: TracerProvider | None = None
-    # Set when a transaction wrote an email: the delivery worker (gateway/mail/worker.py) looks at once.
-    outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
     def create(

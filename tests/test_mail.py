@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from gateway.directory.accounts import DirectoryAccounts
 from gateway.directory.tables import outbox
-from gateway.mail.outbox import OutboxEmail, claim_due
+from gateway.mail.outbox import OutboxEmail, claim_due, next_due
 from gateway.mail.relay import LogRelay, MailSettingsError, SmtpRelay, SmtpTarget
 from gateway.mail.worker import Backoff, OutboxWorker, outbox_worker
 from gateway.runtime import Runtime
@@ -110,6 +110,8 @@ async def test_a_dead_relay_delays_mail_and_loses_none(stores_runtime: Runtime, 
         (1, None, clock.now + timedelta(seconds=30))
     ] * 3
     assert all(r["last_error"] for r in rows)
+    # the worker sleeps until then, not polling meanwhile
+    assert await next_due(runtime.directory.engine) == clock.now + timedelta(seconds=30)
     # not due yet: not even tried
     clock.advance(seconds=29)
     assert await worker.deliver_due() == 0
@@ -129,6 +131,8 @@ async def test_a_dead_relay_delays_mail_and_loses_none(stores_runtime: Runtime, 
     clock.advance(hours=2)
     assert await worker.deliver_due() == 0
     assert len(inbox.messages) == 3
+    # nothing left to send: the worker waits for the next email written
+    assert await next_due(runtime.directory.engine) is None
 
 
 async def test_each_email_is_text_and_html_from_the_configured_sender(
@@ -209,11 +213,9 @@ def test_smtp_url_forms() -> None:
 async def test_without_a_relay_development_logs_and_production_keeps_the_outbox(
     stores_runtime: Runtime, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine, written = stores_runtime.directory.engine, asyncio.Event()
-    assert outbox_worker(engine, smtp_url=None, mail_from=SENDER, production=True, written=written) is None
-    assert (
-        outbox_worker(engine, smtp_url=None, mail_from=SENDER, production=False, written=written) is not None
-    )
+    engine = stores_runtime.directory.engine
+    assert outbox_worker(engine, smtp_url=None, mail_from=SENDER, production=True) is None
+    assert outbox_worker(engine, smtp_url=None, mail_from=SENDER, production=False) is not None
 
     email = OutboxEmail(
         pk=7, kind="access_complete", recipient="a@b.example", subject="Hi", body="Body", attempts=0

@@ -252,7 +252,13 @@ async def test_fixed_entities_agreements_and_attestation_are_as_written(seeded: 
         (a["group_entity_id"], a["tpa_entity_id"], a["status"], a["signatory_name"], a["signatory_title"])
         for a in attestations
     ] == [
-        (rows["58-6000006"]["id"], rows["77-7000007"]["id"], "PROCESSED", "Dr. Lena Brooks", "Medical Director")
+        (
+            rows["58-6000006"]["id"],
+            rows["77-7000007"]["id"],
+            "PROCESSED",
+            "Dr. Lena Brooks",
+            "Medical Director",
+        )
     ]
 
 

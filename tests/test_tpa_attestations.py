@@ -161,7 +161,9 @@ async def test_an_attestation_is_checked_whole(writable_gateway: Gateway) -> Non
     assert problems(await attest(gateway, attestation(HARBOR, PEACHTREE))) == [
         ("AGREEMENT_NOT_ON_FILE", ["input", "tpaTaxId"])
     ]
-    assert [e["outcome"] for e in await audit_trail(gateway, "submit_tpa_attestation")][-6:] == ["refused"] * 6
+    assert [e["outcome"] for e in await audit_trail(gateway, "submit_tpa_attestation")][-6:] == [
+        "refused"
+    ] * 6
 
 
 async def test_a_tpa_reaches_a_group_only_while_its_attestation_is_processed(

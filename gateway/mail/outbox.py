@@ -12,12 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, case, func, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.directory.tables import outbox
+from regions.base.columns import UtcDateTime
 
 _ERROR_LENGTH = 200
+# Whoever writes an email publishes on this channel of the shared cache (after the commit): every replica's
+# worker looks at once, and none polls while nothing is waiting.
+OUTBOX_CHANNEL = "outbox:written"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +96,20 @@ async def put_off(engine: AsyncEngine, pk: int, *, attempts: int, until: datetim
                 last_error=error[:_ERROR_LENGTH],
             )
         )
+
+
+async def next_due(engine: AsyncEngine) -> datetime | None:
+    """When the earliest unsent email is due (its retry time, or the end of a lease held on it); None when
+    every email is sent."""
+    claimed_later = and_(
+        outbox.c.claimed_until.is_not(None),
+        or_(outbox.c.next_attempt_at.is_(None), outbox.c.claimed_until > outbox.c.next_attempt_at),
+    )
+    due_at = case(
+        (claimed_later, outbox.c.claimed_until),
+        else_=func.coalesce(outbox.c.next_attempt_at, outbox.c.created_at),
+    )
+    statement = select(type_coerce(func.min(due_at), UtcDateTime())).where(outbox.c.sent_at.is_(None))
+    async with engine.connect() as connection:
+        found: datetime | None = (await connection.execute(statement)).scalar_one()
+    return found

@@ -1,7 +1,9 @@
 """The delivery worker: takes due emails from the outbox and hands them to the relay, with retries.
 
 It runs in the application's lifespan (one per process; several replicas share the outbox safely
-through the claim's lease, outbox.py). An email that fails is tried again after a delay that doubles
+through the claim's lease, outbox.py). It sleeps until the earliest unsent email is due, or until an
+email is written on any replica (a message on the shared cache's `OUTBOX_CHANNEL`): it never polls an
+empty outbox. An email that fails is tried again after a delay that doubles
 with each attempt (`base` × 2^(attempts−1), at most `ceiling`), for as long as it takes: a relay that
 is down delays mail and loses none.
 """
@@ -11,14 +13,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.mail.outbox import claim_due, mark_sent, put_off
+from gateway.cache import Cache
+from gateway.mail.outbox import OUTBOX_CHANNEL, claim_due, mark_sent, next_due, put_off
 from gateway.mail.relay import DeliveryError, LogRelay, Relay, SmtpRelay, SmtpTarget
 
 logger = logging.getLogger("gateway.mail")
@@ -41,8 +44,8 @@ class Backoff:
 
 
 class OutboxWorker:
-    """Delivers the outbox. `deliver_due()` is one pass (what tests call, with their own clock); `run()` is
-    the loop the lifespan starts: a pass, then a wait of `poll_seconds` or until `written` is set."""
+    """Delivers the outbox. `deliver_due()` is one pass (what tests call, with their own clock); `run(cache)`
+    is the loop the lifespan starts: a pass, then a wait until the next email is due or one is written."""
 
     def __init__(
         self,
@@ -53,8 +56,7 @@ class OutboxWorker:
         backoff: Backoff | None = None,
         lease: timedelta = timedelta(minutes=2),
         batch_size: int = 20,
-        poll_seconds: float = 5.0,
-        written: asyncio.Event | None = None,
+        retry_seconds: float = 30.0,
     ) -> None:
         self._engine = engine
         self._relay = relay
@@ -62,9 +64,9 @@ class OutboxWorker:
         self._backoff = backoff or Backoff()
         self._lease = lease
         self._batch_size = batch_size
-        self._poll_seconds = poll_seconds
-        # Set by whoever writes to the outbox (gateway/accounts/transaction.py): look now, not at next poll.
-        self._wake = written or asyncio.Event()
+        self._retry_seconds = retry_seconds
+        self._wake = asyncio.Event()
+        self._stopping = False
 
     async def deliver_due(self) -> int:
         """Send every email that is due now, a batch at a time; how many were sent."""
@@ -100,21 +102,45 @@ class OutboxWorker:
             if len(emails) < self._batch_size or len(delivered) < len(emails):
                 return sent
 
-    async def run(self) -> None:
-        """Deliver until cancelled (the lifespan's end)."""
-        while True:
+    async def run(self, cache: Cache) -> None:
+        """Deliver until `stop()`: a pass, then a wait until the next email is due or one is written."""
+        async with cache.subscribe(OUTBOX_CHANNEL) as written:
+            listening = asyncio.create_task(self._listen(written), name="outbox-listener")
             try:
-                await self.deliver_due()
-            except (OSError, SQLAlchemyError) as error:
-                # The directory itself is unreachable: nothing is lost, the next pass tries again.
-                logger.warning("outbox not readable", extra={"fields": {"error": type(error).__name__}})
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+                while not self._stopping:
+                    self._wake.clear()
+                    wait: float | None
+                    try:
+                        await self.deliver_due()
+                        due = await next_due(self._engine)
+                        wait = None if due is None else max(0.0, (due - self._clock()).total_seconds())
+                    except (OSError, SQLAlchemyError) as error:
+                        # The directory itself is unreachable: nothing is lost, a later pass tries again.
+                        failure = {"error": type(error).__name__}
+                        logger.warning("outbox not readable", extra={"fields": failure})
+                        wait = self._retry_seconds
+                    if not self._stopping:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._wake.wait(), wait)
+            finally:
+                listening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listening
+
+    def stop(self) -> None:
+        """Finish the email being sent and the statement running, then return from `run`: an email is never
+        left half-handled by a shutdown (a cancelled send would only be sent again, but a cancelled
+        statement can hold its connection)."""
+        self._stopping = True
+        self._wake.set()
+
+    async def _listen(self, written: AsyncIterator[bytes]) -> None:
+        async for _ in written:
+            self._wake.set()
 
 
 def outbox_worker(
-    engine: AsyncEngine, *, smtp_url: str | None, mail_from: str, production: bool, written: asyncio.Event
+    engine: AsyncEngine, *, smtp_url: str | None, mail_from: str, production: bool
 ) -> OutboxWorker | None:
     """The worker a deployment's settings ask for: SMTP when `SMTP_URL` is set, the log in development,
     none in production without a relay (the outbox keeps the emails until one is configured)."""
@@ -125,4 +151,4 @@ def outbox_worker(
         return None
     else:
         relay = LogRelay()
-    return OutboxWorker(engine, relay, written=written)
+    return OutboxWorker(engine, relay)
