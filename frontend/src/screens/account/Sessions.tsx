@@ -47,7 +47,7 @@ export function Sessions({ sessions, changed }: { sessions: SessionRow[]; change
             <th scope="col">Signed on</th>
             <th scope="col">Last seen</th>
             <th scope="col">
-              <span className="visually-hidden">Sign off</span>
+              <span className="visually-hidden">End session</span>
             </th>
           </tr>
         </thead>
@@ -62,7 +62,7 @@ export function Sessions({ sessions, changed }: { sessions: SessionRow[]; change
               <td>{dateTime(row.lastSeenAt)}</td>
               <td>
                 <button type="button" className="button-secondary" onClick={() => void signOff(row)} disabled={ended.fetching}>
-                  Sign off{row.current ? " here" : ""}
+                  End session<span className="visually-hidden"> in {browser(row.userAgent)}{row.current ? ", this browser" : ""}</span>
                 </button>
               </td>
             </tr>
