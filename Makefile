@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck schema bench bench-compare clean web e2e
+.PHONY: run test lint typecheck schema bench bench-compare clean web web-lint e2e
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,7 @@ test: $(STAMP)
 	$(BIN)/ruff check gateway regions tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+	$(MAKE) web-lint
 	$(MAKE) e2e
 
 lint: $(STAMP)
@@ -48,9 +49,10 @@ bench-compare: $(STAMP)
 FRONTEND := frontend
 WEB_BUILD := $(FRONTEND)/dist/index.html
 WEB_MODULES := $(FRONTEND)/node_modules/.package-lock.json
-WEB_SOURCES := $(shell find $(FRONTEND)/src $(FRONTEND)/build -type f 2>/dev/null) \
-	$(FRONTEND)/index.html $(FRONTEND)/graphiql.html $(FRONTEND)/vite.config.ts $(FRONTEND)/tsconfig.json \
-	$(FRONTEND)/package.json schema.graphql
+# src/graphql/generated/ is the code generator's output (codegen.ts), made afresh by every build.
+WEB_SOURCES := $(shell find $(FRONTEND)/src $(FRONTEND)/build -type f -not -path '*/graphql/generated/*' 2>/dev/null) \
+	$(FRONTEND)/index.html $(FRONTEND)/graphiql.html $(FRONTEND)/vite.config.ts $(FRONTEND)/codegen.ts \
+	$(FRONTEND)/tsconfig.json $(FRONTEND)/package.json schema.graphql
 
 $(WEB_MODULES): $(FRONTEND)/package-lock.json
 	cd $(FRONTEND) && npm ci --no-audit --no-fund
@@ -66,6 +68,10 @@ web: $(STAMP)
 	else \
 		echo "npm not found: serving without the web app (install Node.js 20.19 or newer for it)"; \
 	fi
+
+# ESLint over the web app, its build and its browser tests (typescript-eslint, React's rules of hooks).
+web-lint: $(WEB_MODULES)
+	cd $(FRONTEND) && npm run lint
 
 # Browser tests: Debian's Chromium driven by playwright-core against a live gateway of their own.
 e2e: $(STAMP) $(WEB_BUILD)

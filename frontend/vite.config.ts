@@ -6,7 +6,7 @@ import { defineConfig } from "vite";
 import { trustedDocuments } from "./build/trusted-documents";
 
 export default defineConfig({
-  plugins: [react(), trustedDocuments({ directory: "src/graphql", schema: "../schema.graphql" })],
+  plugins: [react(), trustedDocuments({ manifest: "src/graphql/generated/persisted-documents.json" })],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -128,11 +128,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if failures:
             logger.warning("serving without some regions", extra={"fields": {"regions": sorted(failures)}})
         await authenticator.start()
-        worker = outbox_worker(
-            runtime.directory.engine,
-            smtp_url=settings.smtp_url,
-            mail_from=settings.mail_from,
-            production=settings.production,
+        worker = (
+            outbox_worker(
+                runtime.directory.engine,
+                smtp_url=settings.smtp_url,
+                mail_from=settings.mail_from,
+                production=settings.production,
+                signing_key_path=settings.signing_key_path,
+            )
+            if settings.mail_delivery
+            else None
         )
         delivering = None if worker is None else asyncio.create_task(worker.run(runtime.cache), name="outbox")
         _freeze_start_up_heap()

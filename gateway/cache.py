@@ -52,6 +52,10 @@ class Cache(Protocol):
         """`get_and_touch(key, ttl_seconds)` and `get(other)` in one round trip (one Redis pipeline)."""
         ...
 
+    async def get_with(self, key: str, other: str) -> tuple[bytes | None, bytes | None]:
+        """`get(key)` and `get(other)` in one round trip."""
+        ...
+
     async def set(self, key: str, value: bytes, ttl_seconds: float | None = None) -> None: ...
 
     async def delete(self, key: str) -> None: ...
@@ -95,14 +99,14 @@ class InProcessCache:
     def __init__(self, metrics: Metrics, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._metrics = metrics
         self._values: dict[str, tuple[bytes, float | None]] = {}
-        # The time source of rate-limit windows; tests pass a fake one.
+        # The time source of expiry and rate-limit windows (the runtime's clock; tests move it by hand).
         self._clock = clock
         self._windows: dict[str, _Window] = {}
         self._subscribers: dict[str, set[asyncio.Queue[bytes]]] = {}
 
     def _live(self, key: str) -> tuple[bytes, float | None] | None:
         entry = self._values.get(key)
-        if entry is not None and entry[1] is not None and entry[1] <= time.monotonic():
+        if entry is not None and entry[1] is not None and entry[1] <= self._clock():
             del self._values[key]
             entry = None
         metrics = self._metrics
@@ -117,7 +121,7 @@ class InProcessCache:
         entry = self._live(key)
         if entry is None:
             return None
-        self._values[key] = (entry[0], time.monotonic() + ttl_seconds)
+        self._values[key] = (entry[0], self._clock() + ttl_seconds)
         return entry[0]
 
     async def get(self, key: str) -> bytes | None:
@@ -131,8 +135,11 @@ class InProcessCache:
     ) -> tuple[bytes | None, bytes | None]:
         return self._get_and_touch(key, ttl_seconds), self._get(other)
 
+    async def get_with(self, key: str, other: str) -> tuple[bytes | None, bytes | None]:
+        return self._get(key), self._get(other)
+
     async def set(self, key: str, value: bytes, ttl_seconds: float | None = None) -> None:
-        expires = None if ttl_seconds is None else time.monotonic() + ttl_seconds
+        expires = None if ttl_seconds is None else self._clock() + ttl_seconds
         self._values[key] = (value, expires)
 
     async def delete(self, key: str) -> None:
@@ -234,6 +241,11 @@ class RedisCache:
         metrics.labelled(metrics.cache_requests, _cache_name(key), "miss" if value is None else "hit").inc()
         return value
 
+    @property
+    def prefix(self) -> str:
+        """What every key of this cache starts with in Redis."""
+        return self._prefix
+
     async def get(self, key: str) -> bytes | None:
         return self._hit(key, await self._redis.get(self._prefix + key))
 
@@ -250,6 +262,10 @@ class RedisCache:
             pipeline.get(self._prefix + other)
             touched, read = await pipeline.execute()
         return self._hit(key, touched), self._hit(other, read)
+
+    async def get_with(self, key: str, other: str) -> tuple[bytes | None, bytes | None]:
+        found = await self._redis.mget([self._prefix + key, self._prefix + other])
+        return self._hit(key, found[0]), self._hit(other, found[1])
 
     async def set(self, key: str, value: bytes, ttl_seconds: float | None = None) -> None:
         px = None if ttl_seconds is None else max(1, int(ttl_seconds * 1000))
@@ -304,7 +320,15 @@ async def _received(pubsub: PubSub) -> AsyncIterator[bytes]:
             yield data.encode() if isinstance(data, str) else data
 
 
-def create_cache(redis_url: str | None, metrics: Metrics, *, prefix: str = "gw:") -> Cache:
+def create_cache(
+    redis_url: str | None,
+    metrics: Metrics,
+    *,
+    prefix: str = "gw:",
+    clock: Callable[[], float] = time.monotonic,
+) -> Cache:
+    """Redis when configured (its own clock keeps expiry and windows), else the in-process cache on
+    `clock`."""
     if redis_url:
         return RedisCache(redis_url, metrics, prefix=prefix)
-    return InProcessCache(metrics)
+    return InProcessCache(metrics, clock=clock)

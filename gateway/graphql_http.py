@@ -38,6 +38,7 @@ from gateway.observability import request_id_var
 from gateway.persisted import TrustedDocuments, resolve_document
 from gateway.runtime import Runtime
 from gateway.schema.schema import build_schema
+from gateway.sockets import LegacyWsHandler, SocketSession, TransportWsHandler, serve_socket, socket_session
 from gateway.uploads import StreamingRequestAdapter, UploadLimits, read_graphql_multipart
 
 logger = logging.getLogger("gateway.graphql")
@@ -95,6 +96,12 @@ def _operation_data(data: dict[str, Any]) -> GraphQLRequestData:
     )
 
 
+def _bearer(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` value."""
+    scheme, _, token = (header or "").strip().partition(" ")
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
 def _has_user_errors(data: Any) -> bool:
     """Whether a mutation answered with userErrors (the `user_error` outcome of the request metrics)."""
     if not isinstance(data, dict):
@@ -107,6 +114,9 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
 
     # Uploads are parsed from the request's stream (gateway/uploads.py), which this adapter hands over.
     request_adapter_class = StreamingRequestAdapter
+    # Every operation on a socket is authorized as of its start (gateway/sockets.py).
+    graphql_transport_ws_handler_class = TransportWsHandler
+    graphql_ws_handler_class = LegacyWsHandler
 
     def __init__(self, runtime: Runtime, authenticator: Authenticator) -> None:
         settings = runtime.settings
@@ -148,9 +158,18 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         )
         request.state.graphql_context = context
         request.state.principal_id = principal.user_id
+        session = socket_session(request) if isinstance(request, WebSocket) else None
+        if session is not None:
+            session.follow(principal, _bearer(request.headers.get("authorization")))
         return context
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket":
+            session = SocketSession(
+                self.authenticator, check_seconds=self.runtime.settings.websocket_check_seconds
+            )
+            await serve_socket(super().__call__, session, scope, receive, send)
+            return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
@@ -299,13 +318,16 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         header = params.get("authorization", params.get("Authorization"))
         if header is None:
             return UnsetType()  # no token here: the handshake's own credentials (or none) stand
-        scheme, _, token = str(header).strip().partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = _bearer(str(header))
+        if token is None:
             raise ConnectionRejectionError()
         try:
-            principal = await self.authenticator.principal_from_token(token.strip())
+            principal = await self.authenticator.principal_from_token(token)
         except Unauthenticated:
             raise ConnectionRejectionError() from None
+        session = socket_session(context.request)
+        if session is not None:
+            session.follow(principal, token)
         runtime = self.runtime
         context.principal = principal
         scope = LoaderScope(

@@ -83,5 +83,6 @@ def _message_key(raw: bytes) -> RegionPk | None:
 
 
 async def _current(context: GatewayContext, principal: Principal) -> Principal | None:
-    """The person as they are now: their session still live, their account active, their grants as of now."""
-    return await context.authenticator.reload(principal)
+    """The person as they are now: their session still live, their account active, their grants as of now.
+    Not activity: news arriving must not keep an idle session alive."""
+    return await context.authenticator.reload(principal, activity=False)

@@ -28,6 +28,8 @@ from starlette.routing import BaseRoute, Route
 
 from gateway.auth.authenticate import Authenticator
 from gateway.auth.passwords import verify_password
+from gateway.auth.throttle import Attempt
+from gateway.errors import RateLimited
 from gateway.observability import request_id_var
 from gateway.partners.records import SCOPES, PartnerClient
 from gateway.partners.store import PartnerStore
@@ -219,12 +221,20 @@ class TokenEndpoint:
             client = None
             # Only a grant this endpoint serves is worth a secret check (which is slow on purpose).
             if grant_type == GRANT_TYPE and credentials is not None:
+                # Counted per client id whether or not it exists (gateway/auth/throttle.py).
+                await self._authenticator.throttle.admit(
+                    Attempt.PARTNER_TOKEN, address=_address(request), account=credentials[0]
+                )
                 client = await self._authenticate(*credentials)
             server = _TokenServer(self._authenticator, client)
             status, body, answer_headers = server.create_token_response(_TokenRequest(request, form, headers))
         except _MalformedRequestError as refused:
             status, answer_headers = 400, []
             body = {"error": refused.error, "error_description": refused.description}
+            server = None
+        except RateLimited as limited:
+            status, answer_headers = 429, [("Retry-After", str(limited.retry_after_seconds))]
+            body = {"error": "rate_limited"}
             server = None
         await self._audit(request, credentials, status, body, server)
         response = Response(orjson.dumps(body), status_code=status, media_type="application/json")
@@ -267,7 +277,7 @@ class TokenEndpoint:
             actor=actor,
             action="partner_token",
             outcome=outcome,
-            client_address=request.client.host[:_ADDRESS_LENGTH] if request.client else None,
+            client_address=(_address(request) or "")[:_ADDRESS_LENGTH] or None,
             request_id=request_id_var.get(),
             detail=detail,
         )
@@ -321,6 +331,10 @@ def _basic_credentials(request: Request) -> tuple[tuple[str, str] | None, dict[s
     if not client_id or not secret or not client_id.isprintable():
         return None, {}
     return (client_id, secret), {"Authorization": header}
+
+
+def _address(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 def _printable(name: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.cache import Cache, create_cache
+from gateway.clock import SYSTEM_CLOCK, Clock
 from gateway.directory.store import DirectoryStore
 from gateway.fanout import CircuitBreaker, Fanout
 from gateway.migrations import DIRECTORY_SCRIPTS, REGION_SCRIPTS, upgrade
@@ -36,10 +37,16 @@ class Runtime:
     fanout: Fanout
     tracer: Tracer
     tracer_provider: TracerProvider | None = None
+    # What the process's sessions, tokens, limits and breakers go by; tests pass one they move by hand.
+    clock: Clock = SYSTEM_CLOCK
 
     @classmethod
     def create(
-        cls, settings: Settings, metrics: Metrics | None = None, tracer_provider: TracerProvider | None = None
+        cls,
+        settings: Settings,
+        metrics: Metrics | None = None,
+        tracer_provider: TracerProvider | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> Runtime:
         """Engines are lazy: nothing connects until the first statement, so an unreachable region
         cannot stop the gateway from starting."""
@@ -64,7 +71,9 @@ class Runtime:
         return cls(
             settings=settings,
             metrics=metrics,
-            cache=create_cache(settings.redis_url, metrics, prefix=settings.redis_prefix),
+            cache=create_cache(
+                settings.redis_url, metrics, prefix=settings.redis_prefix, clock=clock.monotonic
+            ),
             directory=DirectoryStore(directory_engine),
             regions=regions,
             fanout=Fanout(
@@ -73,7 +82,9 @@ class Runtime:
                 timeout_seconds=settings.region_timeout_ms / 1000,
                 breakers={
                     code: CircuitBreaker(
-                        threshold=settings.breaker_failures, cooldown=settings.breaker_cooldown_seconds
+                        threshold=settings.breaker_failures,
+                        cooldown=settings.breaker_cooldown_seconds,
+                        clock=clock.monotonic,
                     )
                     for code in regions
                 },
@@ -81,6 +92,7 @@ class Runtime:
             ),
             tracer=tracer,
             tracer_provider=tracer_provider,
+            clock=clock,
         )
 
     @property

@@ -39,8 +39,14 @@ class Settings:
     access_token_ttl_seconds: int = 300
     session_idle_seconds: int = 15 * 60
     session_absolute_seconds: int = 12 * 60 * 60
-    sign_in_lock_after: int = 10
-    sign_in_lock_seconds: int = 15 * 60
+    # Throttles of guessing (gateway/auth/throttle.py): sign-in, the second factor, the current-password
+    # check, password reset, user ID recovery, support cases and partner tokens, each in sliding windows.
+    attempts_window_seconds: int = 5 * 60
+    attempts_per_address: int = 100
+    attempts_per_account_and_address: int = 10
+    attempts_per_account: int = 50
+    # How often an open WebSocket's session is looked at, so that it closes (4401) once the session ends.
+    websocket_check_seconds: float = 5.0
     # How long an emailed password-reset code works (it works once).
     password_reset_ttl_seconds: int = 30 * 60
     cookie_secure: bool = True
@@ -79,6 +85,8 @@ class Settings:
     # development logs each email and production keeps them in the outbox.
     smtp_url: str | None = None
     mail_from: str = DEFAULT_MAIL_FROM
+    # False: this process does not deliver the outbox (another process or replica does).
+    mail_delivery: bool = True
     # Multi-factor sign-in: who must enrol a TOTP authenticator (none, clinical: anyone holding a CLINICAL
     # association, all).
     mfa_required: str = "none"
@@ -125,8 +133,11 @@ class Settings:
             access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 300),
             session_idle_seconds=_int(env, "SESSION_IDLE_SECONDS", 15 * 60),
             session_absolute_seconds=_int(env, "SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60),
-            sign_in_lock_after=_int(env, "SIGN_IN_LOCK_AFTER", 10),
-            sign_in_lock_seconds=_int(env, "SIGN_IN_LOCK_SECONDS", 15 * 60),
+            attempts_window_seconds=max(1, _int(env, "ATTEMPTS_WINDOW_SECONDS", 5 * 60)),
+            attempts_per_address=_int(env, "ATTEMPTS_PER_ADDRESS", 100),
+            attempts_per_account_and_address=_int(env, "ATTEMPTS_PER_ACCOUNT_AND_ADDRESS", 10),
+            attempts_per_account=_int(env, "ATTEMPTS_PER_ACCOUNT", 50),
+            websocket_check_seconds=max(1, _int(env, "WEBSOCKET_CHECK_MS", 5000)) / 1000,
             password_reset_ttl_seconds=_int(env, "PASSWORD_RESET_TTL_SECONDS", 30 * 60),
             cookie_secure=env.get("COOKIE_SECURE", "true").lower() != "false",
             signing_key_file=Path(env["SIGNING_KEY_FILE"]) if env.get("SIGNING_KEY_FILE") else None,
@@ -164,6 +175,7 @@ class Settings:
             partner_token_ttl_seconds=max(1, _int(env, "PARTNER_TOKEN_TTL_SECONDS", 600)),
             smtp_url=env.get("SMTP_URL") or None,
             mail_from=env.get("MAIL_FROM") or DEFAULT_MAIL_FROM,
+            mail_delivery=_flag(env, "MAIL_DELIVERY") is not False,
             mfa_required=_mfa_required(env),
         )
 

@@ -48,8 +48,16 @@ def settings_for(urls: StoreUrls, data_dir: Path, **overrides: Any) -> Settings:
         # The shared test gateway lives for the whole run; its tokens must too.
         access_token_ttl_seconds=3600,
         session_idle_seconds=3600,
+        # The suite signs in and asks for tokens from one address all day: tests/security/ checks the
+        # throttles of guessing with limits of its own.
+        attempts_per_address=100_000,
+        attempts_per_account_and_address=100_000,
+        attempts_per_account=100_000,
         # GRAPHQL_EXECUTOR=compiled|graphql-core runs the whole suite under either executor (issue 8).
         graphql_executor=os.environ.get("GRAPHQL_EXECUTOR", Settings().graphql_executor),
+        # The suite reads emails from the outbox as they were written; tests of delivery (test_mail.py) run a
+        # worker of their own, or turn it on with an SMTP server of the test.
+        mail_delivery=False,
     )
     return replace(settings, **overrides)
 

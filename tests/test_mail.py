@@ -93,7 +93,13 @@ async def _rows(runtime: Runtime, pks: list[int]) -> list[dict[str, object]]:
 
 def _worker(runtime: Runtime, inbox: Inbox, clock: Clock, **options: object) -> OutboxWorker:
     relay = SmtpRelay(SmtpTarget.from_url(inbox.url), SENDER, timeout_seconds=5)
-    return OutboxWorker(runtime.directory.engine, relay, clock=clock, **options)  # type: ignore[arg-type]
+    return OutboxWorker(
+        runtime.directory.engine,
+        relay,
+        signing_key_path=runtime.settings.signing_key_path,
+        clock=clock,
+        **options,  # type: ignore[arg-type]
+    )
 
 
 async def test_a_dead_relay_delays_mail_and_loses_none(stores_runtime: Runtime, inbox: Inbox) -> None:
@@ -214,8 +220,14 @@ async def test_without_a_relay_development_logs_and_production_keeps_the_outbox(
     stores_runtime: Runtime, caplog: pytest.LogCaptureFixture
 ) -> None:
     engine = stores_runtime.directory.engine
-    assert outbox_worker(engine, smtp_url=None, mail_from=SENDER, production=True) is None
-    assert outbox_worker(engine, smtp_url=None, mail_from=SENDER, production=False) is not None
+    key = stores_runtime.settings.signing_key_path
+    assert (
+        outbox_worker(engine, smtp_url=None, mail_from=SENDER, production=True, signing_key_path=key) is None
+    )
+    development = outbox_worker(
+        engine, smtp_url=None, mail_from=SENDER, production=False, signing_key_path=key
+    )
+    assert development is not None
 
     email = OutboxEmail(
         pk=7, kind="access_complete", recipient="a@b.example", subject="Hi", body="Body", attempts=0
@@ -241,6 +253,7 @@ async def mailing_gateway(
         redis_prefix=redis_prefix("mailgw"),
         smtp_url=server.url,
         mail_from=SENDER,
+        mail_delivery=True,
     )
     async for running in start_gateway(settings):
         yield running, server

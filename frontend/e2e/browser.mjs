@@ -37,6 +37,17 @@ export function launch() {
 }
 
 /**
+ * A GraphQL request as the app sends it.
+ * @typedef {{ query?: string, operationName?: string, extensions?: { persistedQuery?: { sha256Hash?: string } } }} GraphQLBody
+ */
+
+/**
+ * What the page sees of axe-core once its source has run there.
+ * @typedef {{ id: string, impact: string | null, help: string, nodes: { target: string[] }[] }} AxeViolation
+ * @typedef {{ run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> }} Axe
+ */
+
+/**
  * A page in a context of its own (its own cookies: its own session), which records what a test may want
  * to assert about the traffic: requests to any other origin, console errors, GraphQL request bodies.
  * @param {import("playwright-core").Browser} browser
@@ -47,7 +58,7 @@ export async function openPage(browser, options = {}) {
   // Fail fast: nothing in the app takes seconds, and two minutes is the whole suite's budget.
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
-  /** @type {{ foreignRequests: string[], consoleErrors: string[], graphqlBodies: any[] }} */
+  /** @type {{ foreignRequests: string[], consoleErrors: string[], graphqlBodies: GraphQLBody[] }} */
   const traffic = { foreignRequests: [], consoleErrors: [], graphqlBodies: [] };
   const origin = new URL(BASE_URL).origin;
   page.on("request", (request) => {
@@ -57,7 +68,11 @@ export async function openPage(browser, options = {}) {
     }
     if (url.pathname === "/graphql" && request.method() === "POST") {
       const body = request.postData();
-      if (body && (request.headers()["content-type"] ?? "").includes("json")) traffic.graphqlBodies.push(JSON.parse(body));
+      if (body && (request.headers()["content-type"] ?? "").includes("json")) {
+        /** @type {unknown} */
+        const parsed = JSON.parse(body);
+        traffic.graphqlBodies.push(/** @type {GraphQLBody} */ (parsed));
+      }
     }
   });
   page.on("console", (message) => {
@@ -90,17 +105,17 @@ export async function signOn(page, userId) {
 export async function accessibilityViolations(page) {
   // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
   await page.evaluate(AXE_SOURCE);
-  /** @type {{ id: string, impact: string | null, help: string, nodes: { target: string[] }[] }[]} */
   const violations = await page.evaluate(async () => {
-    // @ts-ignore - axe was just defined on the window
-    const results = await window.axe.run(document, {
+    // axe was just defined on the window.
+    const { axe } = /** @type {{ axe: Axe }} */ (/** @type {unknown} */ (window));
+    const results = await axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
     });
-    return results.violations.map((/** @type {any} */ v) => ({
+    return results.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
       help: v.help,
-      nodes: v.nodes.map((/** @type {any} */ n) => ({ target: n.target })),
+      nodes: v.nodes.map((n) => ({ target: n.target })),
     }));
   });
   return violations

@@ -24,7 +24,7 @@ test("the acknowledgement letter of a California submission arrives live in Cust
   const heading = inBasket.locator('section[aria-busy="false"] #messages-heading');
   await heading.filter({ hasText: "in Customer Service Reply" }).waitFor();
   const before = Number((await heading.textContent())?.split(" ")[0]);
-  const unreadBefore = Number((await inBasket.locator(".badge").textContent().catch(() => "0"))?.replace(/\D/g, "") || 0);
+  const unreadBefore = Number((await inBasket.locator(".badge").textContent().catch(() => "0"))?.replace(/\D/g, "") ?? 0);
   assert.deepEqual(await accessibilityViolations(inBasket), []);
 
   // A second tab of the same session sends supporting documentation on a Southern California claim.

@@ -91,7 +91,7 @@ try {
 } catch (error) {
   console.error(error);
 } finally {
-  if (server && server.exitCode === null) {
+  if (server?.exitCode === null) {
     const stopped = new Promise((done) => server?.once("exit", done));
     server.kill("SIGTERM");
     await Promise.race([stopped, new Promise((done) => setTimeout(done, 10_000))]);

@@ -1,13 +1,10 @@
 // The shell: the session decides which screens exist, each session gets its own GraphQL client (so one
 // person's cached data never reaches the next), and the header carries the navigation of the seeds.
-import { type ReactNode, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { type ReactNode, useEffect, useState, useSyncExternalStore } from "react";
 import { Provider, useQuery, useSubscription } from "urql";
 
 import { createPortalClient } from "./graphql/client";
-import InBasketArrivals from "./graphql/InBasketArrivals.graphql";
-import type { ArrivedMessage, ViewerData } from "./graphql/types";
-import UnreadCount from "./graphql/UnreadCount.graphql";
-import Viewer from "./graphql/Viewer.graphql";
+import { InBasketArrivalsDocument, UnreadCountDocument, ViewerDocument } from "./graphql/generated/graphql";
 import { IdlePrompt } from "./IdlePrompt";
 import { Arrivals, type ArrivalsState } from "./live";
 import { Link, match, navigate, useLocation } from "./router";
@@ -33,8 +30,6 @@ export function App() {
     void session.restore();
   }, []);
   const signedIn = state.status === "signed-in";
-  const portal = useMemo(() => createPortalClient(), [signedIn]);
-  useEffect(() => () => portal.dispose(), [portal]);
 
   if (state.status === "restoring") {
     return (
@@ -44,10 +39,21 @@ export function App() {
     );
   }
   return (
-    <Provider value={portal.client}>
-      {signedIn ? <SignedIn mfaEnrollmentRequired={state.mfaEnrollmentRequired === true} /> : <SignedOut notice={state.notice} />}
-    </Provider>
+    // The key gives each session (and the guest between sessions) a client of its own.
+    <PortalClient key={signedIn ? "signed-in" : "signed-out"}>
+      {signedIn ? (
+        <SignedIn mfaEnrollmentRequired={state.mfaEnrollmentRequired === true} />
+      ) : (
+        <SignedOut notice={state.notice} />
+      )}
+    </PortalClient>
   );
+}
+
+function PortalClient({ children }: { children: ReactNode }) {
+  const [portal] = useState(createPortalClient);
+  useEffect(() => () => portal.dispose(), [portal]);
+  return <Provider value={portal.client}>{children}</Provider>;
 }
 
 function Shell({ nav, aside, children }: { nav: ReactNode; aside?: ReactNode; children: ReactNode }) {
@@ -119,16 +125,14 @@ function SignedOut({ notice }: { notice: string | null }) {
 
 function SignedIn({ mfaEnrollmentRequired }: { mfaEnrollmentRequired: boolean }) {
   const { path } = useLocation();
-  const [viewerResult] = useQuery<ViewerData>({ query: Viewer });
+  const [viewerResult] = useQuery({ query: ViewerDocument });
   const viewer = viewerResult.data?.viewer;
   // A REGISTERING person, or one who must enrol a second factor, reaches Manage My Account only.
   const setupOnly = mfaEnrollmentRequired || viewer?.user.status === "REGISTERING";
   const representative = viewer?.user.kind === "REGIONAL_REPRESENTATIVE";
-  const [unreadResult, refetchUnread] = useQuery<{ viewer: { unread: { totalCount: number } } | null }>({
-    query: UnreadCount,
-  });
+  const [unreadResult, refetchUnread] = useQuery({ query: UnreadCountDocument });
   const [arrivals, setArrivals] = useState<ArrivalsState>({ count: 0, latest: null });
-  useSubscription<{ inBasket: ArrivedMessage }>({ query: InBasketArrivals, pause: setupOnly || !viewer }, (_previous, data) => {
+  useSubscription({ query: InBasketArrivalsDocument, pause: setupOnly || !viewer }, (_previous, data) => {
     setArrivals((current) => ({ count: current.count + 1, latest: data.inBasket }));
     refetchUnread({ requestPolicy: "network-only" });
     return data;

@@ -22,7 +22,7 @@ function minutesAndSeconds(seconds: number): string {
 export function IdlePrompt() {
   const idleSeconds = sessionIdleSeconds();
   const warning = warningSeconds(idleSeconds);
-  const lastActivity = useRef(Date.now());
+  const lastActivity = useRef(0);
   const [remaining, setRemaining] = useState<number | null>(null);
   const prompting = remaining !== null;
 
@@ -40,6 +40,8 @@ export function IdlePrompt() {
   }, [prompting, idleSeconds]);
 
   useEffect(() => {
+    // The clock starts when the prompt is first shown the page, not during a render.
+    lastActivity.current = Date.now();
     const timer = window.setInterval(() => {
       const idleFor = (Date.now() - lastActivity.current) / 1000;
       if (idleFor >= idleSeconds) {

@@ -4,7 +4,7 @@
 
 export type SignOnFailure =
   | "invalid_credentials"
-  | "account_locked"
+  | "rate_limited"
   | "invalid_request"
   | "unavailable"
   | "invalid_code"
@@ -24,6 +24,12 @@ export interface SessionState {
 interface AccessToken {
   token: string;
   expiresAt: number;
+}
+
+/** The gateway's answer to a sign-on or a renewal. */
+interface TokenResponse {
+  access_token: string;
+  expires_in: number;
 }
 
 // Renew a little before the token expires, so that no request leaves with a token about to lapse.
@@ -81,7 +87,7 @@ class Session {
     }
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: string };
-      if (body.error === "account_locked" || body.error === "invalid_request") return body.error;
+      if (body.error === "rate_limited" || body.error === "invalid_request") return body.error;
       return response.status === 401 ? "invalid_credentials" : "unavailable";
     }
     const body = (await response.json()) as SignInAnswer;
@@ -109,7 +115,7 @@ class Session {
     }
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as { error?: string };
-      if (body.error === "account_locked") return "account_locked";
+      if (body.error === "rate_limited") return "rate_limited";
       return response.status === 401 ? "invalid_code" : "unavailable";
     }
     this.mfaToken = null;
@@ -164,7 +170,7 @@ class Session {
 
   private renew(): Promise<AccessToken | null> {
     this.renewing ??= fetch("/auth/refresh", { method: "POST", credentials: "same-origin" })
-      .then(async (response) => (response.ok ? this.accept(await response.json()) : null))
+      .then(async (response) => (response.ok ? this.accept((await response.json()) as TokenResponse) : null))
       .catch(() => null)
       .finally(() => {
         this.renewing = null;
@@ -172,7 +178,7 @@ class Session {
     return this.renewing;
   }
 
-  private accept(body: { access_token: string; expires_in: number }): AccessToken {
+  private accept(body: TokenResponse): AccessToken {
     this.access = { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
     this.lastContact = Date.now();
     return this.access;

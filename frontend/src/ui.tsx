@@ -11,7 +11,14 @@ import {
 } from "react";
 import type { CombinedError } from "urql";
 
-import type { ClaimStatus, MessageFolder, MessageKind, PlanType, RfiSubtopic, UserError } from "./graphql/types";
+import type {
+  ClaimStatus,
+  MessageFolder,
+  MessageKind,
+  PlanType,
+  RfiSubtopic,
+  UserErrorFieldsFragment as UserError,
+} from "./graphql/generated/graphql";
 
 export const PORTAL_NAME = "Online Affiliate";
 
@@ -172,7 +179,7 @@ export function RequestError({ error }: { error: CombinedError | undefined }) {
   if (!error) return null;
   const regions = error.graphQLErrors
     .filter((e) => e.extensions?.code === "REGION_UNAVAILABLE")
-    .map((e) => String(e.extensions?.region ?? ""));
+    .map((e) => (typeof e.extensions?.region === "string" ? e.extensions.region : ""));
   if (regions.length > 0 && regions.length === error.graphQLErrors.length) {
     return (
       <Alert kind="warning">

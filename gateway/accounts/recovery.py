@@ -9,25 +9,29 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import secrets
+import logging
 import time
 import unicodedata
 from datetime import UTC, datetime, timedelta
 
+from gateway.accounts.attempts import count_attempt
 from gateway.accounts.passwords import hashed, password_problem
 from gateway.accounts.transaction import Caller, account_change
 from gateway.accounts.validation import EMAIL_LENGTH
 from gateway.auth.sessions import SessionStore
+from gateway.auth.throttle import Attempt, canonical_user_id
 from gateway.directory.accounts import DirectoryAccounts
 from gateway.directory.records import UserStatus
 from gateway.errors import MutationRefused, Problem, UserErrorCode
+from gateway.outbox import PASSWORD_RESET, new_reset_code, rendered_body
 from gateway.runtime import Runtime
+
+logger = logging.getLogger("gateway.outbox")
 
 # Every recovery answer takes at least this long, so a match and a miss look alike from outside.
 ANSWER_FLOOR_SECONDS = 0.1
 _USER_ID_LENGTH = 64
 _TOKEN_LENGTH = 100
-PASSWORD_RESET = "password_reset"
 USER_ID_RECOVERY = "user_id_recovery"
 
 
@@ -49,36 +53,40 @@ async def request_password_reset(runtime: Runtime, caller: Caller, *, user_id: s
     started = time.monotonic()
     typed_user_id = _plain(user_id, _USER_ID_LENGTH)
     typed_email = _plain(email, EMAIL_LENGTH)
+    queued: tuple[int, str, str, str] | None = None
     actor = (typed_user_id or "").lower() or None
-    async with (
-        account_change(runtime, caller, "request_password_reset", actor=actor) as change,
-        change.transaction() as rows,
-    ):
-        found = await rows.recovery_address(typed_user_id.lower()) if typed_user_id else None
-        matched = (
-            found is not None
-            and typed_email is not None
-            and found[2] is not UserStatus.DISABLED
-            and found[1].casefold() == typed_email.casefold()
-        )
-        change.detail["matched"] = matched
-        if found is not None and matched:
-            user_pk, address, _ = found
-            token = secrets.token_urlsafe(32)
-            now = datetime.now(UTC)
-            ttl = runtime.settings.password_reset_ttl_seconds
-            await rows.add_reset_token(
-                user_pk, token_hash(token), created_at=now, expires_at=now + timedelta(seconds=ttl)
+    async with account_change(runtime, caller, "request_password_reset", actor=actor) as change:
+        # Counted for the user id as typed, before anything is looked up: a refusal tells nothing.
+        await count_attempt(runtime, caller, Attempt.PASSWORD_RESET, account=canonical_user_id(user_id))
+        async with change.transaction() as rows:
+            found = await rows.recovery_address(typed_user_id.lower()) if typed_user_id else None
+            matched = (
+                found is not None
+                and typed_email is not None
+                and found[2] is not UserStatus.DISABLED
+                and found[1].casefold() == typed_email.casefold()
             )
-            subject = "Reset your Online Affiliate password"
-            body = (
-                f"Someone asked to reset the password of the Online Affiliate user ID {actor}.\n\n"
-                f"To choose a new password, enter this reset code within {max(1, ttl // 60)} minutes:\n\n"
-                f"{token}\n\n"
-                "The code works once. If you did not ask for this, ignore this email: your password "
-                "stays as it is."
-            )
-            await _queue(rows, PASSWORD_RESET, address, subject, body)
+            change.detail["matched"] = matched
+            if found is not None and matched:
+                user_pk, address, _ = found
+                # The code itself is in no row: the email holds a placeholder it is made from when sent.
+                reset = await new_reset_code(runtime.settings.signing_key_path)
+                now = datetime.now(UTC)
+                ttl = runtime.settings.password_reset_ttl_seconds
+                await rows.add_reset_token(
+                    user_pk, token_hash(reset.code), created_at=now, expires_at=now + timedelta(seconds=ttl)
+                )
+                subject = "Reset your Online Affiliate password"
+                body = (
+                    f"Someone asked to reset the password of the Online Affiliate user ID {actor}.\n\n"
+                    f"To choose a new password, enter this reset code within {max(1, ttl // 60)} minutes:\n\n"
+                    f"{reset.placeholder}\n\n"
+                    "The code works once. If you did not ask for this, ignore this email: your password "
+                    "stays as it is."
+                )
+                queued = (await _queue(rows, PASSWORD_RESET, address, subject, body), address, subject, body)
+    if queued is not None:
+        await _log_email(runtime, PASSWORD_RESET, *queued)
     await _answer_floor(started)
 
 
@@ -86,21 +94,28 @@ async def recover_user_id(runtime: Runtime, caller: Caller, *, email: str) -> No
     """Email the user IDs registered with an address, if there are any."""
     started = time.monotonic()
     typed_email = _plain(email, EMAIL_LENGTH)
-    async with (
-        account_change(runtime, caller, "recover_user_id", actor=None) as change,
-        change.transaction() as rows,
-    ):
-        user_ids = await rows.user_ids_by_email(typed_email) if typed_email else []
-        change.detail["matched"] = len(user_ids)
-        if typed_email and user_ids:
-            subject = "Your Online Affiliate user ID"
-            listed = "\n".join(f"  {user_id}" for user_id in user_ids)
-            body = (
-                "Someone asked which Online Affiliate user IDs belong to this email address. "
-                f"They are:\n\n{listed}\n\n"
-                "If you did not ask for this, ignore this email."
-            )
-            await _queue(rows, USER_ID_RECOVERY, typed_email, subject, body)
+    queued: tuple[int, str, str, str] | None = None
+    async with account_change(runtime, caller, "recover_user_id", actor=None) as change:
+        await count_attempt(runtime, caller, Attempt.USER_ID_RECOVERY, account=email.strip().casefold())
+        async with change.transaction() as rows:
+            user_ids = await rows.user_ids_by_email(typed_email) if typed_email else []
+            change.detail["matched"] = len(user_ids)
+            if typed_email and user_ids:
+                subject = "Your Online Affiliate user ID"
+                listed = "\n".join(f"  {user_id}" for user_id in user_ids)
+                body = (
+                    "Someone asked which Online Affiliate user IDs belong to this email address. "
+                    f"They are:\n\n{listed}\n\n"
+                    "If you did not ask for this, ignore this email."
+                )
+                queued = (
+                    await _queue(rows, USER_ID_RECOVERY, typed_email, subject, body),
+                    typed_email,
+                    subject,
+                    body,
+                )
+    if queued is not None:
+        await _log_email(runtime, USER_ID_RECOVERY, *queued)
     await _answer_floor(started)
 
 
@@ -146,6 +161,18 @@ async def _queue(rows: DirectoryAccounts, kind: str, recipient: str, subject: st
     return await rows.add_email(
         kind=kind, recipient=recipient, subject=subject, body=body, at=datetime.now(UTC)
     )
+
+
+async def _log_email(
+    runtime: Runtime, kind: str, outbox_id: int, recipient: str, subject: str, body: str
+) -> None:
+    """In development the email is logged whole (its reset code in place), for want of a mail relay;
+    never in production, where it may carry a reset code."""
+    fields: dict[str, object] = {"outbox_id": outbox_id, "kind": kind}
+    if not runtime.settings.production:
+        body = await rendered_body(runtime.settings.signing_key_path, kind, body)
+        fields.update(to=recipient, subject=subject, body=body)
+    logger.info("email queued", extra={"fields": fields})
 
 
 async def _answer_floor(started: float) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from gateway.accounts.attempts import count_attempt
 from gateway.accounts.passwords import hashed, matches, password_problem
 from gateway.accounts.transaction import Caller, account_change
 from gateway.auth.sessions import SessionStore
+from gateway.auth.throttle import Attempt
 from gateway.errors import MutationRefused, Problem, UserErrorCode
 from gateway.runtime import Runtime
 
@@ -16,6 +18,8 @@ async def change_password(
     other session of the person; returns how many sessions were signed off."""
     user_pk, user_id = caller.person()
     async with account_change(runtime, caller, "change_password") as change:
+        # A stolen session must not become a way to guess the password at leisure.
+        await count_attempt(runtime, caller, Attempt.CURRENT_PASSWORD, account=user_id)
         credentials = await runtime.directory.credentials(user_id)
         if credentials is None or not await matches(credentials.password_hash, current_password):
             raise MutationRefused(

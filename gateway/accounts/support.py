@@ -11,10 +11,12 @@ from datetime import UTC, datetime
 from gateway import access
 from gateway.accounts import emails
 from gateway.accounts.associations import TAX_ID_FORMAT
+from gateway.accounts.attempts import count_attempt
 from gateway.accounts.tax_ids import valid_tax_id
 from gateway.accounts.transaction import Caller, account_change
 from gateway.accounts.validation import Checks
 from gateway.auth.principal import Principal
+from gateway.auth.throttle import Attempt
 from gateway.directory.accounts import (
     DirectoryAccounts,
     SupportCaseRecord,
@@ -44,6 +46,8 @@ async def open_support_case(runtime: Runtime, caller: Caller, request: SupportRe
     """Record a case for the region's consultants; no sign-in needed."""
     async with account_change(runtime, caller, "open_support_case") as change:
         change.detail.update(region=request.region, topic=request.topic.value)
+        # No sign-in needed, so per address: a flood of cases would bury the consultants' queue.
+        await count_attempt(runtime, caller, Attempt.SUPPORT_CASE, account=None)
         checks = Checks()
         if request.region not in REGION_CODES:
             checks.refuse(UserErrorCode.INVALID, "Choose one of the regions.", ("input", "region"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -22,10 +21,11 @@ from gateway.auth.passwords import hash_password, needs_rehash, verify_password
 from gateway.auth.principal import ANONYMOUS, Grant, Principal, PrincipalKind
 from gateway.auth.principals import KeptPrincipals
 from gateway.auth.sessions import SessionStore
+from gateway.auth.throttle import Attempt, Throttle, canonical_user_id
 from gateway.auth.tokens import AccessClaims, AccessTokens, InvalidTokenError, IssuedToken
 from gateway.directory.generation import GENERATION_KEY, directory_changed
 from gateway.directory.records import UserKind, UserRecord
-from gateway.errors import Unauthenticated
+from gateway.errors import RateLimited, Unauthenticated
 from gateway.observability import request_id_var
 from gateway.partners.store import PartnerStore
 from gateway.runtime import Runtime
@@ -48,7 +48,7 @@ _ADDRESS_LENGTH = 64
 class SignInOutcome(Enum):
     OK = "ok"
     INVALID_CREDENTIALS = "invalid_credentials"
-    LOCKED = "locked"
+    RATE_LIMITED = "rate_limited"
     # The password was right; a second factor is asked for (`challenge`).
     MFA_REQUIRED = "mfa_required"
     INVALID_CODE = "invalid_code"
@@ -56,11 +56,13 @@ class SignInOutcome(Enum):
 
 @dataclass(frozen=True, slots=True)
 class SignInResult:
-    """The answer to one sign-in: on success, an access token and the refresh cookie's value."""
+    """The answer to one sign-in: on success, an access token and the refresh cookie's value; when
+    throttled, the seconds until another attempt would be counted."""
 
     outcome: SignInOutcome
     access: IssuedToken | None = None
     refresh_cookie: str | None = None
+    retry_after_seconds: int = 0
     challenge: Challenge | None = None
     # The person must enrol a second factor (MFA_REQUIRED) before anything but Manage My Account.
     mfa_enrollment_required: bool = False
@@ -97,12 +99,18 @@ class Authenticator:
         self._runtime = runtime
         self._settings = runtime.settings
         self._directory = runtime.directory
+        self._clock = runtime.clock
         self.sessions = SessionStore(
             runtime.directory.engine,
             runtime.cache,
             idle_seconds=self._settings.session_idle_seconds,
             absolute_seconds=self._settings.session_absolute_seconds,
+            clock=runtime.clock,
         )
+        # Sign-in and the routes that check a secret count their attempts here (gateway/auth/throttle.py).
+        self.throttle = Throttle(runtime.cache, self._settings)
+        self.second_factor = SecondFactor(runtime.directory.engine, runtime.cache)
+        self._challenges = MfaChallenges(runtime.cache)
         self._oidc_client = oidc_client
         self._owns_oidc_client = oidc_client is None
         self._oidc: OidcVerifier | None = None
@@ -110,11 +118,11 @@ class Authenticator:
         self._partner_tokens: PartnerTokens | None = None
         self._partners = PartnerStore(runtime.directory.engine)
         self._cache = runtime.cache
-        self._principals = KeptPrincipals(size=_KEPT_PRINCIPALS, max_age_seconds=_KEPT_PRINCIPAL_SECONDS)
+        self._principals = KeptPrincipals(
+            size=_KEPT_PRINCIPALS, max_age_seconds=_KEPT_PRINCIPAL_SECONDS, clock=runtime.clock.monotonic
+        )
         self._jwks: dict[str, Any] = {"keys": []}
         self._password_checks = asyncio.Semaphore(_CONCURRENT_PASSWORD_CHECKS)
-        self.second_factor = SecondFactor(runtime.directory.engine, runtime.cache)
-        self._challenges = MfaChallenges(runtime.cache)
         # Tokens whose signature was checked, with their claims (issue 8: verification is per request cost).
         self._verified_tokens: dict[str, AccessClaims | PartnerClaims] = {}
 
@@ -127,12 +135,14 @@ class Authenticator:
             issuer=settings.token_issuer,
             audience=settings.token_audience,
             ttl_seconds=settings.access_token_ttl_seconds,
+            clock=self._clock,
         )
         self._partner_tokens = PartnerTokens(
             key,
             issuer=settings.token_issuer,
             audience=settings.token_audience,
             ttl_seconds=settings.partner_token_ttl_seconds,
+            clock=self._clock,
         )
         self._jwks = public_jwks(key)
         if settings.auth_issuer and settings.auth_jwks_url:
@@ -208,14 +218,17 @@ class Authenticator:
             raise Unauthenticated()
         return await self._kept_person(claims.user_pk, session.id, session.active_region, generation)
 
-    async def reload(self, principal: Principal) -> Principal | None:
+    async def reload(self, principal: Principal, *, activity: bool = True) -> Principal | None:
         """The same person as now: session still live, account active, grants as the directory has them now
-        (e.g. before a subscription delivers an event); None once any of that no longer holds."""
+        (e.g. before an operation on a WebSocket, or a subscription's delivery); None once any of that no
+        longer holds. `activity`: whether this counts against the idle timeout as a request does (an
+        operation the person started) or not (the server watching, or delivering news)."""
         if principal.user_pk is None or principal.is_partner:
             return None
         active_region = principal.active_region
         if principal.session_id is not None:
-            session, generation = await self.sessions.touch(principal.session_id, reading=GENERATION_KEY)
+            look = self.sessions.touch if activity else self.sessions.peek
+            session, generation = await look(principal.session_id, reading=GENERATION_KEY)
             if session is None or session.user_pk != principal.user_pk:
                 return None
             active_region = session.active_region
@@ -244,7 +257,7 @@ class Authenticator:
         the session and the directory generation are still checked on every request, so signing out or
         losing access takes effect at once). None: a token of the external provider, for it to verify."""
         known = self._verified_tokens.get(token)
-        if known is not None and datetime.now(UTC) < known.expires_at:
+        if known is not None and self._clock.now() < known.expires_at:
             return known
         if self._oidc is not None and not self._signed_by_us(token):
             return None
@@ -309,8 +322,15 @@ class Authenticator:
     async def sign_in(
         self, user_id: str, password: str, *, client_address: str | None, user_agent: str | None = None
     ) -> SignInResult:
-        """Check a user id and password; open a session on success. Never says which part was wrong."""
-        now = datetime.now(UTC)
+        """Check a user id and password; open a session on success. Never says which part was wrong, nor
+        whether the user id exists: the throttle counts it the same either way, and nothing is locked."""
+        try:
+            await self.throttle.admit(
+                Attempt.SIGN_IN, address=client_address, account=canonical_user_id(user_id)
+            )
+        except RateLimited as refused:
+            await self._audit("sign_in", SignInOutcome.RATE_LIMITED.value, user_id, client_address)
+            return SignInResult(SignInOutcome.RATE_LIMITED, retry_after_seconds=refused.retry_after_seconds)
         credentials = await self._directory.credentials(user_id)
         if credentials is None:
             # Spend a verify's time, so an unknown user id answers as slowly as a wrong password.
@@ -318,34 +338,14 @@ class Authenticator:
             return await self._refuse(
                 SignInOutcome.INVALID_CREDENTIALS, user_id, client_address, "unknown_user"
             )
-        if credentials.locked_until is not None and credentials.locked_until > now:
-            return await self._refuse(SignInOutcome.LOCKED, user_id, client_address, "locked")
-        if credentials.locked_until is not None:
-            # The lock has run out: counting starts over.
-            await self._directory.record_sign_in(credentials.user_pk, failed_sign_ins=0, locked_until=None)
-        lock_after = self._settings.sign_in_lock_after
-        # Counted before the check, atomically: parallel guesses cannot slip past the limit.
-        attempt = await self._directory.count_failed_sign_in(credentials.user_pk)
-        if lock_after and attempt > lock_after:
-            return await self._refuse(SignInOutcome.LOCKED, user_id, client_address, "too_many_attempts")
         matches = await self._password_matches(credentials.password_hash, password)
         if not matches or not access.may_sign_in(credentials.status):
-            detail: dict[str, Any] = {"failed_sign_ins": attempt}
-            if lock_after and attempt >= lock_after:
-                locked_until = now + timedelta(seconds=self._settings.sign_in_lock_seconds)
-                await self._directory.record_sign_in(
-                    credentials.user_pk, failed_sign_ins=attempt, locked_until=locked_until
-                )
-                detail["locked_until"] = locked_until.isoformat()
             reason = "wrong_password" if not matches else f"user_{credentials.status.value.lower()}"
-            return await self._refuse(
-                SignInOutcome.INVALID_CREDENTIALS, user_id, client_address, reason, **detail
-            )
+            return await self._refuse(SignInOutcome.INVALID_CREDENTIALS, user_id, client_address, reason)
         if needs_rehash(credentials.password_hash):
             rehashed = await asyncio.to_thread(hash_password, password)
             await self._directory.set_password_hash(credentials.user_pk, rehashed)
         if credentials.totp_secret is not None:
-            # The failure count stands until the code is right too: guessing codes counts like passwords.
             challenge = await self._challenges.issue(credentials.user_pk, user_id)
             await self._audit("sign_in", SignInOutcome.MFA_REQUIRED.value, user_id, client_address)
             return SignInResult(outcome=SignInOutcome.MFA_REQUIRED, challenge=challenge)
@@ -354,42 +354,32 @@ class Authenticator:
     async def sign_in_mfa(
         self, token: str, code: str, *, client_address: str | None, user_agent: str | None = None
     ) -> SignInResult:
-        """The second step: a live challenge and a TOTP code or an unused recovery code open the session."""
+        """The second step: a live challenge and a TOTP code or an unused recovery code open the session.
+        Codes are throttled like passwords (per address and per account), besides each challenge's tries."""
         holder = await self._challenges.holder(token)
         if holder is None:
             return await self._refuse(SignInOutcome.INVALID_CODE, None, client_address, "no_challenge")
         user_pk, typed_user_id = holder
+        try:
+            await self.throttle.admit(
+                Attempt.SIGN_IN_MFA, address=client_address, account=canonical_user_id(typed_user_id)
+            )
+        except RateLimited as refused:
+            await self._audit("sign_in", SignInOutcome.RATE_LIMITED.value, typed_user_id, client_address)
+            return SignInResult(SignInOutcome.RATE_LIMITED, retry_after_seconds=refused.retry_after_seconds)
         credentials = await self._directory.credentials(typed_user_id)
         if credentials is None or credentials.user_pk != user_pk:
             return await self._refuse(SignInOutcome.INVALID_CODE, typed_user_id, client_address, "no_user")
-        now = datetime.now(UTC)
-        if credentials.locked_until is not None and credentials.locked_until > now:
-            return await self._refuse(SignInOutcome.LOCKED, typed_user_id, client_address, "locked")
         if not await self.second_factor.verify(user_pk, credentials.totp_secret, code):
-            attempt = await self._directory.count_failed_sign_in(user_pk)
-            lock_after = self._settings.sign_in_lock_after
-            if lock_after and attempt >= lock_after:
-                locked_until = now + timedelta(seconds=self._settings.sign_in_lock_seconds)
-                await self._directory.record_sign_in(
-                    user_pk, failed_sign_ins=attempt, locked_until=locked_until
-                )
-            return await self._refuse(
-                SignInOutcome.INVALID_CODE,
-                typed_user_id,
-                client_address,
-                "wrong_code",
-                failed_sign_ins=attempt,
-            )
+            return await self._refuse(SignInOutcome.INVALID_CODE, typed_user_id, client_address, "wrong_code")
         if not await self._challenges.spend(token):
-            return await self._refuse(
-                SignInOutcome.INVALID_CODE, typed_user_id, client_address, "challenge_spent"
-            )
+            refused_code = SignInOutcome.INVALID_CODE
+            return await self._refuse(refused_code, typed_user_id, client_address, "challenge_spent")
         return await self._open_session(user_pk, typed_user_id, client_address, user_agent)
 
     async def _open_session(
         self, user_pk: int, typed_user_id: str, client_address: str | None, user_agent: str | None
     ) -> SignInResult:
-        await self._directory.record_sign_in(user_pk, failed_sign_ins=0, locked_until=None)
         try:
             person = await self._person(user_pk, session_id=None, active_region=None)
         except Unauthenticated:
@@ -405,6 +395,7 @@ class Authenticator:
             user_id=person.user_id or typed_user_id,
             session_id=opened.session.id,
             session_expires_at=opened.session.expires_at,
+            now=self._clock.now(),
         )
         await self._audit(
             "sign_in", SignInOutcome.OK.value, typed_user_id, client_address, session_id=opened.session.id
@@ -448,6 +439,7 @@ class Authenticator:
             user_id=user.user_id,
             session_id=session.id,
             session_expires_at=session.expires_at,
+            now=self._clock.now(),
         )
 
     async def sign_out(
@@ -476,7 +468,7 @@ class Authenticator:
         self, action: str, outcome: str, actor: str | None, client_address: str | None, **detail: Any
     ) -> None:
         await self._directory.append_audit(
-            at=datetime.now(UTC),
+            at=self._clock.now(),
             actor=actor[:_ACTOR_LENGTH] if actor is not None else None,
             action=action,
             outcome=outcome,

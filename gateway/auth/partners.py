@@ -19,6 +19,7 @@ from joserfc.jwt import JWTClaimsRegistry
 from gateway.auth.keys import ALGORITHM
 from gateway.auth.principal import Grant, PartnerAllowance, Principal, PrincipalKind
 from gateway.auth.tokens import InvalidTokenError, IssuedToken, claims_registry
+from gateway.clock import SYSTEM_CLOCK, Clock
 from gateway.directory.records import AccessLevel
 from gateway.errors import Unauthenticated
 from gateway.partners.records import Scope
@@ -51,14 +52,17 @@ def is_partner_token(token: str) -> bool:
 class PartnerTokens:
     """Issues and verifies partner tokens with the key, issuer and audience of the people's tokens."""
 
-    def __init__(self, key: ECKey, *, issuer: str, audience: str, ttl_seconds: int) -> None:
+    def __init__(
+        self, key: ECKey, *, issuer: str, audience: str, ttl_seconds: int, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self._key = key
         self._issuer = issuer
         self._audience = audience
         self._ttl_seconds = ttl_seconds
+        self._clock = clock
 
     def issue(self, client_id: str, scopes: Iterable[str], *, now: datetime | None = None) -> IssuedToken:
-        issued_at = math.floor((now or datetime.now(UTC)).timestamp())
+        issued_at = math.floor((now or self._clock.now()).timestamp())
         claims: dict[str, Any] = {
             "iss": self._issuer,
             "aud": self._audience,
@@ -98,7 +102,7 @@ class PartnerTokens:
 
     def _registry(self) -> JWTClaimsRegistry:
         return claims_registry(
-            self._issuer, self._audience, "client_id", "scope", token_use=PARTNER_TOKEN_USE
+            self._clock, self._issuer, self._audience, "client_id", "scope", token_use=PARTNER_TOKEN_USE
         )
 
 

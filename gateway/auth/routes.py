@@ -25,6 +25,13 @@ def _error(status_code: int, error: str) -> JSONResponse:
     return JSONResponse({"error": error}, status_code=status_code, headers=_NO_STORE)
 
 
+def rate_limited(retry_after_seconds: int) -> JSONResponse:
+    """Too many attempts (gateway/auth/throttle.py): 429, and when another would be counted."""
+    response = _error(429, "rate_limited")
+    response.headers["Retry-After"] = str(retry_after_seconds)
+    return response
+
+
 def _token_answer(access: IssuedToken, *, mfa_enrollment_required: bool = False) -> JSONResponse:
     body: dict[str, Any] = {
         "access_token": access.token,
@@ -127,8 +134,8 @@ class _AuthEndpoints:
 
     def _signed_in(self, result: SignInResult, refusal: str) -> Response:
         """The usual sign-in answer with its refresh cookie, or the refusal."""
-        if result.outcome is SignInOutcome.LOCKED:
-            return _error(423, "account_locked")
+        if result.outcome is SignInOutcome.RATE_LIMITED:
+            return rate_limited(result.retry_after_seconds)
         if result.access is None or result.refresh_cookie is None:
             return _error(401, refusal)
         response = _token_answer(result.access, mfa_enrollment_required=result.mfa_enrollment_required)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.cache import Cache
+from gateway.clock import SYSTEM_CLOCK, Clock
 from gateway.directory.tables import sessions
 
 # A cookie is "{session id}.{secret}"; anything longer than this is not one of ours.
@@ -75,12 +76,19 @@ class SessionStore:
     # (one GETEX), sign-out deletes it, and with Redis every replica sees both at once.
 
     def __init__(
-        self, engine: AsyncEngine, cache: Cache, *, idle_seconds: int, absolute_seconds: int
+        self,
+        engine: AsyncEngine,
+        cache: Cache,
+        *,
+        idle_seconds: int,
+        absolute_seconds: int,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._engine = engine
         self._cache = cache
         self._idle_seconds = idle_seconds
         self._absolute_seconds = absolute_seconds
+        self._clock = clock
 
     async def create(
         self,
@@ -91,7 +99,7 @@ class SessionStore:
         user_agent: str | None = None,
     ) -> NewSession:
         """Open a session for a person who just signed in."""
-        now = datetime.now(UTC)
+        now = self._clock.now()
         session = LiveSession(
             id=secrets.token_urlsafe(24),
             user_pk=user_pk,
@@ -122,10 +130,15 @@ class SessionStore:
         raw, value = await self._cache.get_and_touch_with(_cache_key(session_id), self._idle_seconds, reading)
         return await self._live_from(session_id, raw), value
 
+    async def peek(self, session_id: str, *, reading: str) -> tuple[LiveSession | None, bytes | None]:
+        """As `touch`, without pushing the idle expiry on: for watching a session, which is no activity."""
+        raw, value = await self._cache.get_with(_cache_key(session_id), reading)
+        return await self._live_from(session_id, raw), value
+
     async def refresh(self, cookie_value: str) -> LiveSession | None:
         """The session the refresh cookie names, if the cookie is genuine and the session live; touched."""
         row = await self._row_for_cookie(cookie_value)
-        now = datetime.now(UTC)
+        now = self._clock.now()
         if row is None or row["revoked_at"] is not None or row["expires_at"] <= now:
             return None
         session_id: str = row["id"]
@@ -150,7 +163,7 @@ class SessionStore:
             result = await connection.execute(
                 update(sessions)
                 .where(sessions.c.id == session_id, sessions.c.revoked_at.is_(None))
-                .values(revoked_at=datetime.now(UTC))
+                .values(revoked_at=self._clock.now())
             )
         # The row first, then the cache entry: a concurrent refresh sees the revocation or finds no entry.
         await self._cache.delete(_cache_key(session_id))
@@ -198,7 +211,7 @@ class SessionStore:
                 await connection.execute(
                     update(sessions)
                     .where(sessions.c.id.in_(ids), sessions.c.revoked_at.is_(None))
-                    .values(revoked_at=datetime.now(UTC))
+                    .values(revoked_at=self._clock.now())
                 )
         for session_id in ids:
             await self._cache.delete(_cache_key(session_id))
@@ -217,7 +230,7 @@ class SessionStore:
         live = await self._live_from(session_id, await self._cache.get(_cache_key(session_id)))
         if live is None:
             return False
-        now = datetime.now(UTC)
+        now = self._clock.now()
         await self._store_live(replace(live, active_region=region), now)
         # A sign-out between our read and our write would be undone by the write: look again.
         if await self._revoked(session_id):
@@ -254,7 +267,7 @@ class SessionStore:
         except (ValueError, TypeError, KeyError, OverflowError):
             return None
         # Touching pushes the entry on by the idle time, which may pass the absolute limit: check it here.
-        if session.expires_at <= datetime.now(UTC):
+        if session.expires_at <= self._clock.now():
             await self._cache.delete(_cache_key(session_id))
             return None
         return session

@@ -13,21 +13,24 @@ from joserfc.jwk import ECKey
 from joserfc.jwt import ClaimsOption, JWTClaimsRegistry
 
 from gateway.auth.keys import ALGORITHM
+from gateway.clock import SYSTEM_CLOCK, Clock
 
 # Clock skew tolerated between replicas; small, because the session check catches the rest.
 LEEWAY_SECONDS = 10
 
 
-def claims_registry(issuer: str, audience: str, *essential: str, **exact: str) -> JWTClaimsRegistry:
-    """The checks every token of this gateway passes: issuer, audience, subject, times and id, plus the
-    claims its kind needs (`essential`) or must carry with a given value (`exact`)."""
+def claims_registry(
+    clock: Clock, issuer: str, audience: str, *essential: str, **exact: str
+) -> JWTClaimsRegistry:
+    """The checks every token of this gateway passes: issuer, audience, subject, times (by `clock`) and
+    id, plus the claims its kind needs (`essential`) or must carry with a given value (`exact`)."""
     options: dict[str, ClaimsOption] = {
         "iss": {"essential": True, "value": issuer},
         "aud": {"essential": True, "value": audience},
         **{name: {"essential": True} for name in ("sub", "exp", "iat", "jti", *essential)},
         **{name: {"essential": True, "value": value} for name, value in exact.items()},
     }
-    return JWTClaimsRegistry(None, LEEWAY_SECONDS, **options)
+    return JWTClaimsRegistry(lambda: math.floor(clock.now().timestamp()), LEEWAY_SECONDS, **options)
 
 
 class InvalidTokenError(Exception):
@@ -55,11 +58,14 @@ class IssuedToken:
 class AccessTokens:
     """Issues and verifies the gateway's own access tokens with one signing key."""
 
-    def __init__(self, key: ECKey, *, issuer: str, audience: str, ttl_seconds: int) -> None:
+    def __init__(
+        self, key: ECKey, *, issuer: str, audience: str, ttl_seconds: int, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self._key = key
         self._issuer = issuer
         self._audience = audience
         self._ttl_seconds = ttl_seconds
+        self._clock = clock
 
     @property
     def kid(self) -> str | None:
@@ -75,7 +81,7 @@ class AccessTokens:
         now: datetime | None = None,
     ) -> IssuedToken:
         """A token for this session that never outlives the session's absolute limit."""
-        issued_at = math.floor((now or datetime.now(UTC)).timestamp())
+        issued_at = math.floor((now or self._clock.now()).timestamp())
         expires = min(issued_at + self._ttl_seconds, math.floor(session_expires_at.timestamp()))
         claims = {
             "iss": self._issuer,
@@ -113,4 +119,4 @@ class AccessTokens:
             raise InvalidTokenError(type(error).__name__) from None
 
     def _registry(self) -> JWTClaimsRegistry:
-        return claims_registry(self._issuer, self._audience, "uid", "sid")
+        return claims_registry(self._clock, self._issuer, self._audience, "uid", "sid")

@@ -215,11 +215,8 @@ class DirectoryAccounts:
             await self.connection.execute(update(users).where(users.c.id == user_pk).values(**values))
 
     async def set_password_hash(self, user_pk: int, password_hash: str) -> None:
-        """A new password; a reset also lifts a sign-in lock, since the person proved who they are."""
         await self.connection.execute(
-            update(users)
-            .where(users.c.id == user_pk)
-            .values(password_hash=password_hash, failed_sign_ins=0, locked_until=None)
+            update(users).where(users.c.id == user_pk).values(password_hash=password_hash)
         )
 
     async def activate(self, user_pk: int) -> bool:

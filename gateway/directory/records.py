@@ -107,8 +107,6 @@ class Credentials:
     user_id: str
     status: UserStatus
     password_hash: str
-    failed_sign_ins: int
-    locked_until: datetime | None
     # The TOTP secret when multi-factor sign-in is on: sign-in asks for a code (gateway/auth/mfa.py).
     totp_secret: str | None = None
 

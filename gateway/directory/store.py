@@ -38,8 +38,6 @@ from regions.base.records import Page
 # What a UserRecord holds: no secrets, and only plain values (the lean read decodes none).
 _USER_SECRETS = {
     "password_hash",
-    "failed_sign_ins",
-    "locked_until",
     "created_at",
     "totp_secret",
     "totp_pending_secret",
@@ -85,8 +83,6 @@ class DirectoryStore:
             users.c.user_id,
             users.c.status,
             users.c.password_hash,
-            users.c.failed_sign_ins,
-            users.c.locked_until,
             users.c.totp_secret,
         ).where(users.c.user_id == user_id.strip().lower())
         rows = await self._all(statement)
@@ -98,32 +94,8 @@ class DirectoryStore:
             user_id=row["user_id"],
             status=UserStatus(row["status"]),
             password_hash=row["password_hash"],
-            failed_sign_ins=row["failed_sign_ins"],
-            locked_until=row["locked_until"],
             totp_secret=row["totp_secret"],
         )
-
-    async def record_sign_in(
-        self, user_pk: int, *, failed_sign_ins: int, locked_until: datetime | None
-    ) -> None:
-        async with self.engine.begin() as connection:
-            await connection.execute(
-                update(users)
-                .where(users.c.id == user_pk)
-                .values(failed_sign_ins=failed_sign_ins, locked_until=locked_until)
-            )
-
-    async def count_failed_sign_in(self, user_pk: int) -> int:
-        """Count one more attempt before the password is checked, atomically, so parallel guesses
-        cannot slip past the lock; returns the new count."""
-        async with self.engine.begin() as connection:
-            result = await connection.execute(
-                update(users)
-                .where(users.c.id == user_pk)
-                .values(failed_sign_ins=users.c.failed_sign_ins + 1)
-                .returning(users.c.failed_sign_ins)
-            )
-            return int(result.scalar_one())
 
     async def set_password_hash(self, user_pk: int, password_hash: str) -> None:
         async with self.engine.begin() as connection:

@@ -90,8 +90,6 @@ users = Table(
     Column("supervisor_phone", String(30)),
     Column("employer_entity_id", ForeignKey("entities.id")),
     Column("represents_region", String(8)),
-    Column("failed_sign_ins", Integer, nullable=False, server_default="0"),
-    Column("locked_until", UtcDateTime()),
     Column("created_at", UtcDateTime(), nullable=False),
     # TOTP (RFC 6238): the secret of the person's authenticator once confirmed, and one being enrolled.
     Column("totp_secret", String(64)),

@@ -3,14 +3,10 @@ kept in the shared cache, so that every replica counts against the same limits."
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-import hmac
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TypeAlias
 
-from gateway.auth.keys import load_signing_key
+from gateway.auth.derived_keys import keyed_hash as derived_keyed_hash
 from gateway.context import GatewayContext
 from gateway.errors import RateLimited
 from gateway.guest.audit import GuestAction, GuestOutcome, client_address, record_lookup
@@ -21,29 +17,13 @@ _KEY_DERIVATION_LABEL = b"provider-gateway guest look-up keys v1"
 # and not yet run: each look-up uses one instead of counting itself again.
 _ADMITTED = "guest_lookups_admitted"
 
-_secrets: dict[Path, bytes] = {}
-
 # A kind of guest look-up and the region it names (None where that is not known before execution).
 AskedLookup: TypeAlias = tuple[GuestAction, str | None]
 
 
-async def _secret(context: GatewayContext) -> bytes:
-    """The deployment's key for hashing look-up values, derived from the token signing key: every
-    replica already shares that key file, so every replica hashes a member id to the same key."""
-    path = context.runtime.settings.signing_key_path
-    secret = _secrets.get(path)
-    if secret is None:
-        signing_key = await asyncio.to_thread(load_signing_key, path)
-        private = str(signing_key.as_dict(private=True)["d"]).encode()
-        secret = hmac.new(private, _KEY_DERIVATION_LABEL, hashlib.sha256).digest()
-        _secrets[path] = secret
-    return secret
-
-
 async def keyed_hash(context: GatewayContext, *parts: str) -> str:
     """An HMAC of `parts`: stable within the deployment, useless to anyone without its signing key."""
-    message = "\x1f".join(parts).encode()
-    return hmac.new(await _secret(context), message, hashlib.sha256).hexdigest()
+    return await derived_keyed_hash(context.runtime.settings.signing_key_path, _KEY_DERIVATION_LABEL, *parts)
 
 
 async def member_key(context: GatewayContext, region: str, member_id: str) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway import outbox as directory_outbox
 from gateway.directory.tables import outbox
 from regions.base.columns import UtcDateTime
 
@@ -71,15 +72,13 @@ async def claim_due(engine: AsyncEngine, *, now: datetime, lease: timedelta, lim
 
 
 async def mark_sent(engine: AsyncEngine, pks: Sequence[int], *, at: datetime) -> None:
-    """The relay has taken these emails: they are never sent again."""
+    """The relay has taken these emails: they are never sent again, and their bodies are purged
+    (gateway/outbox.py)."""
     if not pks:
         return
     async with engine.begin() as connection:
-        await connection.execute(
-            update(outbox)
-            .where(outbox.c.id.in_(pks), outbox.c.sent_at.is_(None))
-            .values(sent_at=at, claimed_until=None, last_error=None)
-        )
+        for pk in pks:
+            await directory_outbox.mark_sent(connection, pk, at)
 
 
 async def put_off(engine: AsyncEngine, pk: int, *, attempts: int, until: datetime, error: str) -> None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -23,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.cache import Cache
 from gateway.mail.outbox import OUTBOX_CHANNEL, claim_due, mark_sent, next_due, put_off
 from gateway.mail.relay import DeliveryError, LogRelay, Relay, SmtpRelay, SmtpTarget
+from gateway.outbox import rendered_body
 
 logger = logging.getLogger("gateway.mail")
 
@@ -52,6 +55,7 @@ class OutboxWorker:
         engine: AsyncEngine,
         relay: Relay,
         *,
+        signing_key_path: Path,
         clock: Callable[[], datetime] = _utc_now,
         backoff: Backoff | None = None,
         lease: timedelta = timedelta(minutes=2),
@@ -60,6 +64,8 @@ class OutboxWorker:
     ) -> None:
         self._engine = engine
         self._relay = relay
+        # What turns a stored password-reset email into the one sent (gateway/outbox.py).
+        self._signing_key_path = signing_key_path
         self._clock = clock
         self._backoff = backoff or Backoff()
         self._lease = lease
@@ -77,8 +83,9 @@ class OutboxWorker:
             )
             delivered: list[int] = []
             for email in emails:
+                body = await rendered_body(self._signing_key_path, email.kind, email.body)
                 try:
-                    await self._relay.deliver(email)
+                    await self._relay.deliver(dataclasses.replace(email, body=body))
                 except DeliveryError as failure:
                     attempts = email.attempts + 1
                     until = self._clock() + self._backoff.after(attempts)
@@ -140,7 +147,7 @@ class OutboxWorker:
 
 
 def outbox_worker(
-    engine: AsyncEngine, *, smtp_url: str | None, mail_from: str, production: bool
+    engine: AsyncEngine, *, smtp_url: str | None, mail_from: str, production: bool, signing_key_path: Path
 ) -> OutboxWorker | None:
     """The worker a deployment's settings ask for: SMTP when `SMTP_URL` is set, the log in development,
     none in production without a relay (the outbox keeps the emails until one is configured)."""
@@ -151,4 +158,4 @@ def outbox_worker(
         return None
     else:
         relay = LogRelay()
-    return OutboxWorker(engine, relay)
+    return OutboxWorker(engine, relay, signing_key_path=signing_key_path)

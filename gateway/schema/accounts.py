@@ -58,7 +58,8 @@ def sessions_of(info: Info) -> SessionStore:
 
 @strawberry.type(
     description=(
-        "Always accepted, whether or not the account exists, so it cannot be used to discover accounts."
+        "Accepted whether or not the account exists, so it cannot be used to discover accounts; refused "
+        "(RATE_LIMITED) only when asked too often, alike for accounts that exist and that do not."
     )
 )
 class AcceptedPayload:
@@ -296,9 +297,12 @@ class AccountMutation:
         description="Emails a single-use reset code when the user ID and email address belong together."
     )
     async def request_password_reset(self, info: Info, input: RequestPasswordResetInput) -> AcceptedPayload:
-        await request_password_reset(
-            info.context.runtime, caller_of(info), user_id=input.user_id, email=input.email
-        )
+        try:
+            await request_password_reset(
+                info.context.runtime, caller_of(info), user_id=input.user_id, email=input.email
+            )
+        except MutationRefused as refused:
+            return AcceptedPayload(accepted=False, user_errors=user_errors(refused))
         return AcceptedPayload(accepted=True, user_errors=[])
 
     @strawberry.mutation(
@@ -324,7 +328,10 @@ class AccountMutation:
         description="Emails the user IDs registered with an email address, if there are any."
     )
     async def recover_user_id(self, info: Info, input: RecoverUserIdInput) -> AcceptedPayload:
-        await recover_user_id(info.context.runtime, caller_of(info), email=input.email)
+        try:
+            await recover_user_id(info.context.runtime, caller_of(info), email=input.email)
+        except MutationRefused as refused:
+            return AcceptedPayload(accepted=False, user_errors=user_errors(refused))
         return AcceptedPayload(accepted=True, user_errors=[])
 
     @strawberry.mutation(

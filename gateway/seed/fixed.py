@@ -551,8 +551,6 @@ def _user_row(person: FixedPerson, password_hash: str) -> Row:
         "supervisor_phone": supervisor_phone,
         "employer_entity_id": ENTITY_PK[person.employer_tax_id] if person.employer_tax_id else None,
         "represents_region": person.represents_region,
-        "failed_sign_ins": 0,
-        "locked_until": None,
         "created_at": PEOPLE_CREATED_AT,
     }
 

@@ -25,6 +25,7 @@ from gateway.auth.authenticate import Authenticator
 from gateway.auth.passwords import hash_password
 from gateway.auth.routes import REFRESH_COOKIE, auth_routes
 from gateway.cache import Cache, RedisCache
+from gateway.clock import SYSTEM_CLOCK, Clock
 from gateway.directory.generation import directory_changed
 from gateway.directory.tables import associations, entities, users
 from gateway.errors import Unauthenticated
@@ -171,15 +172,20 @@ class MakeGateway(Protocol):
         *,
         cache: Cache | None = None,
         oidc_client: httpx.AsyncClient | None = None,
+        clock: Clock = SYSTEM_CLOCK,
         **overrides: Any,
     ) -> Awaitable[Gateway]: ...
 
 
 @asynccontextmanager
 async def running_gateway(
-    settings: Settings, *, cache: Cache | None, oidc_client: httpx.AsyncClient | None
+    settings: Settings,
+    *,
+    cache: Cache | None,
+    oidc_client: httpx.AsyncClient | None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> AsyncIterator[Gateway]:
-    runtime = Runtime.create(settings)
+    runtime = Runtime.create(settings, clock=clock)
     if cache is not None:
         await runtime.cache.close()
         runtime.cache = cache
@@ -205,11 +211,15 @@ async def make_gateway(tmp_path: Path) -> AsyncIterator[MakeGateway]:
     async with AsyncExitStack() as stack:
 
         async def make(
-            *, cache: Cache | None = None, oidc_client: httpx.AsyncClient | None = None, **overrides: Any
+            *,
+            cache: Cache | None = None,
+            oidc_client: httpx.AsyncClient | None = None,
+            clock: Clock = SYSTEM_CLOCK,
+            **overrides: Any,
         ) -> Gateway:
             settings = base_settings(tmp_path, **overrides)
             return await stack.enter_async_context(
-                running_gateway(settings, cache=cache, oidc_client=oidc_client)
+                running_gateway(settings, cache=cache, oidc_client=oidc_client, clock=clock)
             )
 
         yield make

@@ -1,8 +1,8 @@
 // The GraphQL client: urql with a normalized cache (graphcache), trusted documents sent by hash only, the
 // session's token on every request, and subscriptions over graphql-transport-ws.
-import { cacheExchange } from "@urql/exchange-graphcache";
+import { type KeyingConfig, cacheExchange } from "@urql/exchange-graphcache";
+import { Kind } from "graphql";
 import { createClient as createWebSocketClient, type Client as WebSocketClient } from "graphql-ws";
-import { documents } from "virtual:trusted-documents";
 import {
   type Client,
   type Exchange,
@@ -15,21 +15,24 @@ import {
 } from "urql";
 
 import { session } from "../session";
+import { TYPES_WITHOUT_ID } from "./generated/graphcache-keys";
 import { gatewayFetch } from "./transport";
+import { type TrustedDocument, trustedDocument } from "./trusted";
 
 const GRAPHQL_PATH = "/graphql";
 
-export function operationName(operation: Operation): string | undefined {
+function operationName(operation: Operation): string | undefined {
   for (const definition of operation.query.definitions) {
-    if (definition.kind === "OperationDefinition" && definition.name) return definition.name.value;
+    if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) return definition.name.value;
   }
   return undefined;
 }
 
-function trusted(operation: Operation): { hash: string; text: string } {
-  const name = operationName(operation);
-  const document = name === undefined ? undefined : documents[name];
-  if (!document) throw new Error(`${name ?? "an anonymous operation"} is not one of the app's trusted documents`);
+function trusted(operation: Operation): TrustedDocument {
+  const document = trustedDocument(operation.query);
+  if (!document) {
+    throw new Error(`${operationName(operation) ?? "an anonymous operation"} is not one of the app's trusted documents`);
+  }
   return document;
 }
 
@@ -46,37 +49,13 @@ const persistedDocuments: Exchange = mapExchange({
   },
 });
 
-// Objects without an id of their own live inside their parent in the cache.
-const EMBEDDED = [
-  "AcceptedPayload",
-  "AssociationConnection",
-  "AssociationEdge",
-  "AssociationPayload",
-  "ChangePasswordPayload",
-  "ClaimConnection",
-  "ClaimEdge",
-  "EnrollmentAgreement",
-  "GuestClaimStatus",
-  "GuestClaimStatusResult",
-  "GuestEligibility",
-  "GuestEligibilityResult",
-  "MarkMessagesReadPayload",
-  "Member",
-  "MessageConnection",
-  "MessageEdge",
-  "PageInfo",
-  "Payment",
-  "Profile",
-  "ProviderConnection",
-  "ProviderEdge",
-  "RegionContacts",
-  "SubmitMessagePayload",
-  "SupervisorInfo",
-  "SwitchRegionPayload",
-  "UpdateProfilePayload",
-  "UserError",
-  "WorkInfo",
-] as const;
+// Objects without an id of their own live inside their parent in the cache (the list comes from the
+// schema); regions are known by their code, and there is one viewer a session.
+const KEYS: KeyingConfig = {
+  ...Object.fromEntries(TYPES_WITHOUT_ID.map((typename) => [typename, () => null])),
+  Region: (region) => (typeof region.code === "string" ? region.code : null),
+  Viewer: () => "viewer",
+};
 
 function webSocketUrl(): string {
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -109,11 +88,7 @@ export function createPortalClient(): PortalClient {
     requestPolicy: "cache-and-network",
     exchanges: [
       cacheExchange({
-        keys: {
-          ...Object.fromEntries(EMBEDDED.map((typename) => [typename, () => null])),
-          Region: (region) => String(region.code),
-          Viewer: () => "viewer",
-        },
+        keys: KEYS,
         updates: {
           Mutation: {
             removeAssociation(_result, _args, cache) {
@@ -151,6 +126,7 @@ export function createPortalClient(): PortalClient {
     client,
     dispose() {
       void sockets?.dispose();
+      sockets = null;
     },
   };
 }

@@ -1,13 +1,10 @@
 // How a GraphQL request reaches the gateway: the session's bearer token, the CSRF preflight header the
 // gateway asks of every browser request (HTTP.md), one retry after renewing a lapsed token, and — for
 // uploads — XMLHttpRequest, the one browser API that reports upload progress.
-import { documents } from "virtual:trusted-documents";
-
 import { session } from "../session";
+import { trustedText } from "./trusted";
 
 type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
-
-const TEXT_BY_HASH = new Map(Object.values(documents).map((document) => [document.hash, document.text]));
 
 interface GraphQLBody {
   query?: string;
@@ -24,7 +21,7 @@ async function persistedQueryMissing(response: Response): Promise<boolean> {
 function withDocumentText(body: BodyInit | null | undefined): string | null {
   if (typeof body !== "string") return null;
   const request = JSON.parse(body) as GraphQLBody;
-  const text = TEXT_BY_HASH.get(request.extensions?.persistedQuery?.sha256Hash ?? "");
+  const text = trustedText(request.extensions?.persistedQuery?.sha256Hash ?? "");
   return text === undefined ? null : JSON.stringify({ ...request, query: text });
 }
 
@@ -39,11 +36,12 @@ export function gatewayFetch(transport: Fetch = (input, init) => fetch(input, in
       if (token) session.lastContact = Date.now();
       return [response, token];
     };
-    let [response, token] = await send(init.body);
+    const [firstResponse, token] = await send(init.body);
+    let response = firstResponse;
     if (response.status === 401 && token) {
       // The token lapsed or the session ended: renew once; if that fails the person signs on again.
       if (!(await session.stayOn())) return response;
-      [response, token] = await send(init.body);
+      [response] = await send(init.body);
     }
     if (await persistedQueryMissing(response)) {
       // A gateway whose manifest lacks this build's documents (it was not registered, e.g. a server
@@ -69,7 +67,7 @@ export function uploadTransport(onProgress: (sent: number, total: number) => voi
   return (input, init = {}) =>
     new Promise<Response>((resolve, reject) => {
       const request = new XMLHttpRequest();
-      request.open(init.method ?? "POST", String(input));
+      request.open(init.method ?? "POST", input instanceof Request ? input.url : String(input));
       new Headers(init.headers).forEach((value, name) => request.setRequestHeader(name, value));
       request.upload.onprogress = (event) => {
         if (event.lengthComputable) onProgress(event.loaded, event.total);

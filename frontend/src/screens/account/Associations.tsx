@@ -3,28 +3,25 @@
 import { type FormEvent, useState } from "react";
 import { useMutation, useQuery } from "urql";
 
-import AssociationsDocument from "../../graphql/Associations.graphql";
-import RemoveAssociation from "../../graphql/RemoveAssociation.graphql";
-import RequestAssociation from "../../graphql/RequestAssociation.graphql";
-import type { Association, RegionCode, UserError, ViewerData } from "../../graphql/types";
+import {
+  type AssociationSummaryFragment as Association,
+  AssociationsDocument,
+  type RegionCode,
+  RemoveAssociationDocument,
+  RequestAssociationDocument,
+  type ViewerQuery,
+} from "../../graphql/generated/graphql";
 import { Alert, Dialog, RequestError, SelectField, TextField, UserErrors, date, fieldError } from "../../ui";
 
 const STATUS_LABELS = { PENDING: "Pending", ACTIVE: "Active", DENIED: "Denied", REMOVED: "Removed" } as const;
 const ACCESS_LABELS = { CLINICAL: "Clinical", ADMINISTRATIVE: "Administrative (no clinical data)" } as const;
 
-interface AssociationPayload {
-  association: Association | null;
-  userErrors: UserError[];
-}
-
-export function Associations({ viewer }: { viewer: ViewerData | undefined }) {
-  const [result, refetch] = useQuery<{ viewer: { user: { id: string; associations: Association[] } } | null }>({
-    query: AssociationsDocument,
-  });
+export function Associations({ viewer }: { viewer: ViewerQuery | undefined }) {
+  const [result, refetch] = useQuery({ query: AssociationsDocument });
   const [removing, setRemoving] = useState<Association | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [removal, remove] = useMutation<{ removeAssociation: AssociationPayload }>(RemoveAssociation);
-  const [request, requestAssociation] = useMutation<{ requestAssociation: AssociationPayload }>(RequestAssociation);
+  const [removal, remove] = useMutation(RemoveAssociationDocument);
+  const [request, requestAssociation] = useMutation(RequestAssociationDocument);
   const [taxId, setTaxId] = useState("");
   const [region, setRegion] = useState<RegionCode | "">("");
   const [missing, setMissing] = useState(false);

@@ -1,6 +1,6 @@
 // Manage My Account (seeds 000 and 002): Profile, Provider associations and access, Security, and the
 // links between the regions a person is approved for.
-import type { ViewerData } from "../../graphql/types";
+import type { ViewerQuery } from "../../graphql/generated/graphql";
 import { Link, useLocation } from "../../router";
 import { Alert, Page } from "../../ui";
 import { Associations } from "./Associations";
@@ -15,7 +15,7 @@ const SECTIONS = [
   { path: "/account/regions", label: "Regions" },
 ] as const;
 
-export function MyAccount({ viewer, setupOnly = false }: { viewer: ViewerData | undefined; setupOnly?: boolean }) {
+export function MyAccount({ viewer, setupOnly = false }: { viewer: ViewerQuery | undefined; setupOnly?: boolean }) {
   const { path } = useLocation();
   const current = SECTIONS.find((section) => section.path === path.replace(/\/+$/, "")) ?? SECTIONS[0];
   return (

@@ -2,17 +2,21 @@
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 
-import DecideAssociation from "../../graphql/DecideAssociation.graphql";
-import PendingAssociations from "../../graphql/PendingAssociations.graphql";
-import type { Connection, PendingAssociation, UserError } from "../../graphql/types";
+import {
+  DecideAssociationDocument,
+  PendingAssociationsDocument,
+  type PendingAssociationsQuery,
+} from "../../graphql/generated/graphql";
 import { Alert, Dialog, Page, RequestError, TextArea, UserErrors, date } from "../../ui";
 
+type PendingAssociation = PendingAssociationsQuery["pendingAssociations"]["edges"][number]["node"];
+
 export function PendingRequests() {
-  const [result, refetch] = useQuery<{ pendingAssociations: Connection<PendingAssociation> }>({
-    query: PendingAssociations,
+  const [result, refetch] = useQuery({
+    query: PendingAssociationsDocument,
     variables: { first: 50, after: null },
   });
-  const [decision, decide] = useMutation<{ decideAssociation: { userErrors: UserError[] } }>(DecideAssociation);
+  const [decision, decide] = useMutation(DecideAssociationDocument);
   const [denying, setDenying] = useState<PendingAssociation | null>(null);
   const [reason, setReason] = useState("");
   const [notice, setNotice] = useState<string | null>(null);
@@ -20,7 +24,7 @@ export function PendingRequests() {
 
   const answer = async (request: PendingAssociation, approve: boolean) => {
     const outcome = await decide({ input: { associationId: request.id, approve, reason: approve ? null : reason.trim() } });
-    if (outcome.data && outcome.data.decideAssociation.userErrors.length === 0) {
+    if (outcome.data?.decideAssociation.userErrors.length === 0) {
       setNotice(`${request.user.userId}’s request for ${request.entity.taxId} in ${request.region.name} was ${approve ? "approved" : "denied"}.`);
       setDenying(null);
       setReason("");
@@ -37,7 +41,7 @@ export function PendingRequests() {
       ) : null}
       <RequestError error={result.error} />
       <UserErrors errors={decision.data?.decideAssociation.userErrors ?? []} />
-      {pending && pending.edges.length === 0 ? <p>No association requests are waiting for a decision.</p> : null}
+      {pending?.edges.length === 0 ? <p>No association requests are waiting for a decision.</p> : null}
       {pending && pending.edges.length > 0 ? (
         <div className="table-scroll">
           <table className="results">

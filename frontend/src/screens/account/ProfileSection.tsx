@@ -2,9 +2,10 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { useMutation } from "urql";
 
-import type { Profile, UserError, ViewerData } from "../../graphql/types";
-import UpdateProfile from "../../graphql/UpdateProfile.graphql";
+import { UpdateProfileDocument, type ViewerQuery } from "../../graphql/generated/graphql";
 import { Alert, RequestError, TextField, UserErrors, fieldError } from "../../ui";
+
+type Profile = NonNullable<ViewerQuery["viewer"]>["user"]["profile"];
 
 const FIELDS = {
   personal: [
@@ -47,12 +48,12 @@ function draftOf(profile: Profile): Draft {
 
 const GROUP_TITLES = { personal: "Personal information", work: "Work information", supervisor: "Supervisor" };
 
-export function ProfileSection({ viewer }: { viewer: ViewerData | undefined }) {
+export function ProfileSection({ viewer }: { viewer: ViewerQuery | undefined }) {
   const user = viewer?.viewer?.user;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [saved, setSaved] = useState(false);
-  const [result, update] = useMutation<{ updateProfile: { userErrors: UserError[] } }>(UpdateProfile);
+  const [result, update] = useMutation(UpdateProfileDocument);
   const editButton = useRef<HTMLButtonElement>(null);
   const firstInput = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -70,7 +71,7 @@ export function ProfileSection({ viewer }: { viewer: ViewerData | undefined }) {
     event.preventDefault();
     if (!draft) return;
     const answer = await update({ input: draft });
-    if (answer.data && answer.data.updateProfile.userErrors.length === 0) {
+    if (answer.data?.updateProfile.userErrors.length === 0) {
       setEditing(false);
       setSaved(true);
       window.setTimeout(() => editButton.current?.focus(), 0);

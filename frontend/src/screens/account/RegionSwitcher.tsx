@@ -3,17 +3,18 @@
 import { useState } from "react";
 import { useMutation } from "urql";
 
-import SwitchRegion from "../../graphql/SwitchRegion.graphql";
-import type { Region, UserError, ViewerData } from "../../graphql/types";
+import { SwitchRegionDocument, type ViewerQuery } from "../../graphql/generated/graphql";
 import { navigate } from "../../router";
 import { Dialog } from "../../ui";
 
+type Region = ViewerQuery["regions"][number];
+
 const UNABLE = "We are unable to switch you to this area of care";
 
-export function RegionSwitcher({ viewer }: { viewer: ViewerData | undefined }) {
+export function RegionSwitcher({ viewer }: { viewer: ViewerQuery | undefined }) {
   const [switching, setSwitching] = useState<Region | null>(null);
   const [refused, setRefused] = useState<string | null>(null);
-  const [, switchRegion] = useMutation<{ switchRegion: { userErrors: UserError[] } }>(SwitchRegion);
+  const [, switchRegion] = useMutation(SwitchRegionDocument);
   const active = viewer?.viewer?.activeRegion?.code;
   const approved = new Set(viewer?.viewer?.approvedRegions.map((region) => region.code));
 

@@ -3,29 +3,21 @@
 import { type FormEvent, useState, useSyncExternalStore } from "react";
 import { useMutation, useQuery } from "urql";
 
-import ChangePassword from "../../graphql/ChangePassword.graphql";
-import SecurityStatus from "../../graphql/SecurityStatus.graphql";
-import type { UserError } from "../../graphql/types";
+import { ChangePasswordDocument, SecurityStatusDocument } from "../../graphql/generated/graphql";
 import { session } from "../../session";
 import { Alert, RequestError, TextField, UserErrors, fieldError } from "../../ui";
-import { type SessionRow, Sessions } from "./Sessions";
+import { Sessions } from "./Sessions";
 import { TwoFactor } from "./TwoFactor";
-
-interface SecurityData {
-  viewer: { mfa: { enabled: boolean; recoveryCodesLeft: number }; sessions: SessionRow[] } | null;
-}
 
 export function Security() {
   const state = useSyncExternalStore(session.subscribe, session.snapshot);
-  const [status, refetch] = useQuery<SecurityData>({ query: SecurityStatus, requestPolicy: "cache-and-network" });
+  const [status, refetch] = useQuery({ query: SecurityStatusDocument, requestPolicy: "cache-and-network" });
   const reload = () => refetch({ requestPolicy: "network-only" });
   const [currentPassword, setCurrentPassword] = useState("");
   const [newPassword, setNewPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [mismatch, setMismatch] = useState(false);
-  const [result, change] = useMutation<{ changePassword: { changed: boolean; userErrors: UserError[] } }>(
-    ChangePassword,
-  );
+  const [result, change] = useMutation(ChangePasswordDocument);
   const errors = result.data?.changePassword.userErrors ?? [];
   const changed = result.data?.changePassword.changed ?? false;
 

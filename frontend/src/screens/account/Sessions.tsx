@@ -1,8 +1,8 @@
 // Manage My Account › Security: where the person is signed on, and signing any of those sessions off.
 import { useMutation } from "urql";
 
-import EndSession from "../../graphql/EndSession.graphql";
-import type { UserError } from "../../graphql/types";
+import { EndSessionDocument } from "../../graphql/generated/graphql";
+
 import { session as current } from "../../session";
 import { RequestError, UserErrors, dateTime } from "../../ui";
 
@@ -24,7 +24,7 @@ function browser(userAgent: string | null): string {
 }
 
 export function Sessions({ sessions, changed }: { sessions: SessionRow[]; changed: () => void }) {
-  const [ended, end] = useMutation<{ endSession: { ended: boolean; userErrors: UserError[] } }>(EndSession);
+  const [ended, end] = useMutation(EndSessionDocument);
 
   const signOff = async (row: SessionRow) => {
     const answer = await end({ input: { sessionId: row.id } });

@@ -4,26 +4,14 @@ import qrcode from "qrcode-generator";
 import { type FormEvent, useMemo, useState } from "react";
 import { useMutation } from "urql";
 
-import BeginTotpEnrollment from "../../graphql/BeginTotpEnrollment.graphql";
-import ConfirmTotpEnrollment from "../../graphql/ConfirmTotpEnrollment.graphql";
-import DisableMfa from "../../graphql/DisableMfa.graphql";
-import type { UserError } from "../../graphql/types";
+import { BeginTotpEnrollmentDocument, ConfirmTotpEnrollmentDocument, DisableMfaDocument } from "../../graphql/generated/graphql";
+
 import { session } from "../../session";
 import { Alert, RequestError, TextField, UserErrors, fieldError } from "../../ui";
 
 interface MfaStatus {
   enabled: boolean;
   recoveryCodesLeft: number;
-}
-
-interface BeginData {
-  beginTotpEnrollment: { enrollment: { uri: string; secret: string } | null; userErrors: UserError[] };
-}
-interface ConfirmData {
-  confirmTotpEnrollment: { recoveryCodes: string[] | null; userErrors: UserError[] };
-}
-interface DisableData {
-  disableMfa: { disabled: boolean; userErrors: UserError[] };
 }
 
 function QrCode({ uri }: { uri: string }) {
@@ -37,9 +25,9 @@ function QrCode({ uri }: { uri: string }) {
 }
 
 export function TwoFactor({ status, required, changed }: { status: MfaStatus | undefined; required: boolean; changed: () => void }) {
-  const [begun, begin] = useMutation<BeginData>(BeginTotpEnrollment);
-  const [confirmed, confirm] = useMutation<ConfirmData>(ConfirmTotpEnrollment);
-  const [disabled, disable] = useMutation<DisableData>(DisableMfa);
+  const [begun, begin] = useMutation(BeginTotpEnrollmentDocument);
+  const [confirmed, confirm] = useMutation(ConfirmTotpEnrollmentDocument);
+  const [disabled, disable] = useMutation(DisableMfaDocument);
   const [code, setCode] = useState("");
   const [password, setPassword] = useState("");
   const [offCode, setOffCode] = useState("");

@@ -3,41 +3,17 @@
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 
-import ProcessEnrollmentAgreement from "../../graphql/ProcessEnrollmentAgreement.graphql";
-import ProcessTpaAttestation from "../../graphql/ProcessTpaAttestation.graphql";
-import ReplyToSupportCase from "../../graphql/ReplyToSupportCase.graphql";
-import RepresentativeQueue from "../../graphql/RepresentativeQueue.graphql";
-import type { UserError } from "../../graphql/types";
+import { ProcessEnrollmentAgreementDocument, ProcessTpaAttestationDocument, ReplyToSupportCaseDocument, RepresentativeQueueDocument } from "../../graphql/generated/graphql";
+
 import { Link } from "../../router";
 import { Alert, Page, RequestError, TextArea, UserErrors, date } from "../../ui";
 
-interface QueueData {
-  representativeQueue: {
-    enrollmentAgreements: {
-      id: string;
-      taxId: string;
-      name: string;
-      kind: string;
-      agreement: { signatoryName: string; signatoryTitle: string; submittedAt: string } | null;
-    }[];
-    tpaAttestations: {
-      id: string;
-      signatoryName: string;
-      signatoryTitle: string;
-      submittedAt: string;
-      group: { taxId: string; name: string };
-      tpa: { taxId: string; name: string };
-    }[];
-    supportCases: { id: string; caseNumber: string; description: string; openedAt: string }[];
-  } | null;
-}
-type Payload = { userErrors: UserError[] };
 
 export function WorkQueue() {
-  const [result, refetch] = useQuery<QueueData>({ query: RepresentativeQueue, requestPolicy: "cache-and-network" });
-  const [agreement, processAgreement] = useMutation<{ processEnrollmentAgreement: Payload }>(ProcessEnrollmentAgreement);
-  const [attestation, processAttestation] = useMutation<{ processTpaAttestation: Payload }>(ProcessTpaAttestation);
-  const [replied, reply] = useMutation<{ replyToSupportCase: Payload }>(ReplyToSupportCase);
+  const [result, refetch] = useQuery({ query: RepresentativeQueueDocument, requestPolicy: "cache-and-network" });
+  const [agreement, processAgreement] = useMutation(ProcessEnrollmentAgreementDocument);
+  const [attestation, processAttestation] = useMutation(ProcessTpaAttestationDocument);
+  const [replied, reply] = useMutation(ReplyToSupportCaseDocument);
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<string | null>(null);
   const queue = result.data?.representativeQueue;
@@ -67,7 +43,7 @@ export function WorkQueue() {
       </p>
       <section aria-labelledby="agreements-heading">
         <h2 id="agreements-heading">Enrollment agreements to process</h2>
-        {queue && queue.enrollmentAgreements.length === 0 ? <p>No agreement is waiting.</p> : null}
+        {queue?.enrollmentAgreements.length === 0 ? <p>No agreement is waiting.</p> : null}
         <ul className="queue">
           {queue?.enrollmentAgreements.map((entity) => (
             <li key={entity.id} className="card">
@@ -97,7 +73,7 @@ export function WorkQueue() {
       </section>
       <section aria-labelledby="attestations-heading">
         <h2 id="attestations-heading">TPA attestations to process</h2>
-        {queue && queue.tpaAttestations.length === 0 ? <p>No attestation is waiting.</p> : null}
+        {queue?.tpaAttestations.length === 0 ? <p>No attestation is waiting.</p> : null}
         <ul className="queue">
           {queue?.tpaAttestations.map((item) => (
             <li key={item.id} className="card">
@@ -127,7 +103,7 @@ export function WorkQueue() {
       </section>
       <section aria-labelledby="cases-heading">
         <h2 id="cases-heading">Support cases to answer</h2>
-        {queue && queue.supportCases.length === 0 ? <p>No support case is waiting.</p> : null}
+        {queue?.supportCases.length === 0 ? <p>No support case is waiting.</p> : null}
         <ul className="queue">
           {queue?.supportCases.map((item) => (
             <li key={item.id} className="card">

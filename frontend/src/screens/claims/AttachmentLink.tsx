@@ -2,11 +2,11 @@
 // then handed to the browser to save.
 import { useState } from "react";
 
-import type { AttachmentInfo } from "../../graphql/types";
+import type { AttachmentFileFragment } from "../../graphql/generated/graphql";
 import { session } from "../../session";
 import { fileSize } from "../../ui";
 
-export function AttachmentLink({ attachment }: { attachment: AttachmentInfo }) {
+export function AttachmentLink({ attachment }: { attachment: AttachmentFileFragment }) {
   const [failed, setFailed] = useState(false);
   const download = async () => {
     setFailed(false);

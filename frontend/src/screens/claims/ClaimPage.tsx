@@ -3,8 +3,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { useQuery } from "urql";
 
-import ClaimDetailDocument from "../../graphql/ClaimDetail.graphql";
-import type { ClaimAction, ClaimDetail } from "../../graphql/types";
+import { type ClaimAction, ClaimDetailDocument } from "../../graphql/generated/graphql";
 import { Link } from "../../router";
 import {
   Alert,
@@ -87,7 +86,7 @@ function TakeActionMenu({ available, onChoose }: { available: ClaimAction[]; onC
 }
 
 export function ClaimPage({ id }: { id: string }) {
-  const [result, refetch] = useQuery<{ node: ClaimDetail | { id: string } | null }>({
+  const [result, refetch] = useQuery({
     query: ClaimDetailDocument,
     variables: { id },
   });
@@ -99,7 +98,7 @@ export function ClaimPage({ id }: { id: string }) {
   }, [sent]);
 
   const node = result.data?.node;
-  const claim = node && "claimNumber" in node ? node : null;
+  const claim = node?.__typename === "Claim" ? node : null;
   if (!claim) {
     return (
       <Page title={result.fetching ? "Claim" : "Claim not found"}>

@@ -1,10 +1,17 @@
 // Claims › search (seed 004, steps 1–3): enter the KP-assigned claim number (or a status and dates), then
 // open a claim from the results table by its Claim # link. The search lives in the address, so Back works.
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useQuery } from "urql";
 
-import ClaimSearchDocument from "../../graphql/ClaimSearch.graphql";
-import type { ClaimRow, ClaimStatus, Connection, RegionCode, ViewerData } from "../../graphql/types";
+import {
+  type ClaimSearch as ClaimSearchInput,
+  ClaimSearchDocument,
+  type ClaimStatus,
+  type RegionCode,
+  type ViewerQuery,
+} from "../../graphql/generated/graphql";
+import { useKeyedState } from "../../keyedState";
+import { Pager, pageCount, usePaging } from "../../pager";
 import { Link, navigate, useLocation } from "../../router";
 import { CLAIM_STATUS_LABELS, Page, RequestError, SelectField, TextField, date, money } from "../../ui";
 
@@ -43,7 +50,7 @@ function addressOf(criteria: Criteria): string {
 }
 
 /** The contract's ClaimSearch input: a claim number names its own region, so it goes alone. */
-function searchInput(criteria: Criteria): Record<string, unknown> {
+function searchInput(criteria: Criteria): ClaimSearchInput {
   if (criteria.claimNumber) return { claimNumber: criteria.claimNumber };
   return {
     status: criteria.statuses.length ? criteria.statuses : undefined,
@@ -53,28 +60,21 @@ function searchInput(criteria: Criteria): Record<string, unknown> {
   };
 }
 
-export function ClaimSearch({ viewer }: { viewer: ViewerData | undefined }) {
+export function ClaimSearch({ viewer }: { viewer: ViewerQuery | undefined }) {
   const { params } = useLocation();
   const defaultRegion = viewer?.viewer?.activeRegion?.code ?? ALL_REGIONS;
   const criteria = criteriaFrom(params, defaultRegion);
-  const [form, setForm] = useState<Criteria>(criteria);
-  const [invalid, setInvalid] = useState<string | null>(null);
-  // Cursors of the pages before this one: Previous page pops one.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const address = addressOf(criteria);
-  useEffect(() => {
-    setForm(criteriaFrom(new URLSearchParams(address.split("?")[1]), defaultRegion));
-    setCursors([null]);
-  }, [address, defaultRegion]);
+  // The form shows the search in the address until the person edits it; Back or a link shows another.
+  const [form, setForm] = useKeyedState<Criteria>(address, criteria);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const paging = usePaging(address);
 
-  const after = cursors.at(-1) ?? null;
-  const [result] = useQuery<{ claims: Connection<ClaimRow> }>({
+  const [result] = useQuery({
     query: ClaimSearchDocument,
-    variables: { search: searchInput(criteria), first: PAGE_SIZE, after },
+    variables: { search: searchInput(criteria), first: PAGE_SIZE, after: paging.after },
   });
   const claims = result.data?.claims;
-  const page = cursors.length;
-  const pages = claims ? Math.max(1, Math.ceil(claims.totalCount / PAGE_SIZE)) : 1;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -171,7 +171,7 @@ export function ClaimSearch({ viewer }: { viewer: ViewerData | undefined }) {
           <div className="table-scroll">
             <table className="results">
               <caption className="visually-hidden">
-                Claims, page {page} of {pages}
+                Claims, page {paging.page} of {pageCount(claims, PAGE_SIZE)}
               </caption>
               <thead>
                 <tr>
@@ -218,32 +218,10 @@ export function ClaimSearch({ viewer }: { viewer: ViewerData | undefined }) {
             </table>
           </div>
         ) : null}
-        {claims && claims.edges.length === 0 ? (
+        {claims?.edges.length === 0 ? (
           <p>No claims match this search. Check the claim number, or widen the dates or statuses.</p>
         ) : null}
-        {claims && (page > 1 || claims.pageInfo.hasNextPage) ? (
-          <nav className="pager" aria-label="Claims pages">
-            <button
-              type="button"
-              className="button-secondary"
-              disabled={page === 1}
-              onClick={() => setCursors(cursors.slice(0, -1))}
-            >
-              Previous page
-            </button>
-            <span>
-              Page {page} of {pages}
-            </span>
-            <button
-              type="button"
-              className="button-secondary"
-              disabled={!claims.pageInfo.hasNextPage}
-              onClick={() => setCursors([...cursors, claims.pageInfo.endCursor])}
-            >
-              Next page
-            </button>
-          </nav>
-        ) : null}
+        {claims ? <Pager paging={paging} connection={claims} pageSize={PAGE_SIZE} label="Claims pages" /> : null}
       </section>
     </Page>
   );

@@ -3,15 +3,14 @@
 import { type FormEvent, useId, useState } from "react";
 import { useQuery } from "urql";
 
-import ClaimProviders from "../../graphql/ClaimProviders.graphql";
-import type { Connection, Provider, RegionCode } from "../../graphql/types";
+import { ClaimProvidersDocument, type ClaimProvidersQuery, type RegionCode } from "../../graphql/generated/graphql";
+import { Pager, usePaging } from "../../pager";
 import { Alert } from "../../ui";
 
 const PAGE_SIZE = 10;
 
-interface ProvidersData {
-  node: { id: string; entity?: { id: string; providers: Connection<Provider> } } | null;
-}
+type Claim = Extract<NonNullable<ClaimProvidersQuery["node"]>, { __typename: "Claim" }>;
+export type Provider = Claim["entity"]["providers"]["edges"][number]["node"];
 
 export function ProviderPicker({
   claimId,
@@ -27,19 +26,17 @@ export function ProviderPicker({
   const searchId = useId();
   const [typed, setTyped] = useState("");
   const [search, setSearch] = useState("");
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [result] = useQuery<ProvidersData>({
-    query: ClaimProviders,
-    variables: { claimId, region, search: search || null, first: PAGE_SIZE, after: cursors.at(-1) ?? null },
+  const paging = usePaging(search);
+  const [result] = useQuery({
+    query: ClaimProvidersDocument,
+    variables: { claimId, region, search: search || null, first: PAGE_SIZE, after: paging.after },
   });
-  const providers = result.data?.node?.entity?.providers;
-  const page = cursors.length;
-  const pages = providers ? Math.max(1, Math.ceil(providers.totalCount / PAGE_SIZE)) : 1;
+  const node = result.data?.node;
+  const providers = node?.__typename === "Claim" ? node.entity.providers : undefined;
 
   const find = (event: FormEvent) => {
     event.preventDefault();
     setSearch(typed.trim());
-    setCursors([null]);
   };
 
   return (
@@ -113,29 +110,16 @@ export function ProviderPicker({
           ))}
         </ul>
       ) : null}
-      {providers && providers.edges.length === 0 ? <p>No provider matches “{search}”.</p> : null}
-      {providers && (page > 1 || providers.pageInfo.hasNextPage) ? (
-        <div className="pager">
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={page === 1}
-            onClick={() => setCursors(cursors.slice(0, -1))}
-          >
-            Previous providers
-          </button>
-          <span>
-            Page {page} of {pages}
-          </span>
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={!providers.pageInfo.hasNextPage}
-            onClick={() => setCursors([...cursors, providers.pageInfo.endCursor])}
-          >
-            More providers
-          </button>
-        </div>
+      {providers?.edges.length === 0 ? <p>No provider matches “{search}”.</p> : null}
+      {providers ? (
+        <Pager
+          paging={paging}
+          connection={providers}
+          pageSize={PAGE_SIZE}
+          label="Provider pages"
+          previousLabel="Previous providers"
+          nextLabel="More providers"
+        />
       ) : null}
     </fieldset>
   );

@@ -1,17 +1,29 @@
 // Take Action (seed 004, steps 4–10): Submit Supporting Documentation, Respond to Request for Information
 // (with its four subtopics) and File a Dispute (with the on-behalf-of picker where the region has one),
 // each with a CRM ID, attachments checked before upload, and progress while they upload.
-import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import type { DocumentNode } from "graphql";
 import { useMutation } from "urql";
 
-import FileDispute from "../../graphql/FileDispute.graphql";
-import RespondToRequestForInformation from "../../graphql/RespondToRequestForInformation.graphql";
-import SubmitSupportingDocumentation from "../../graphql/SubmitSupportingDocumentation.graphql";
+import {
+  type ClaimAction,
+  type DisputeInput,
+  FileDisputeDocument,
+  type FileDisputeMutation,
+  type RequestForInformationResponseInput,
+  RespondToRequestForInformationDocument,
+  type RespondToRequestForInformationMutation,
+  type RfiSubtopic,
+  SubmitSupportingDocumentationDocument,
+  type SubmitSupportingDocumentationMutation,
+  type SupportingDocumentationInput,
+  type TakeActionClaimFragment,
+  type TakeActionOutcomeFragment,
+} from "../../graphql/generated/graphql";
 import { gatewayFetch, uploadTransport } from "../../graphql/transport";
-import type { ClaimAction, ClaimDetail, Provider, RfiSubtopic, SubmitMessagePayload } from "../../graphql/types";
 import { Alert, Dialog, RFI_SUBTOPICS, TextArea, TextField, UserErrors, fieldError, fileSize } from "../../ui";
 import { ACCEPT, MAX_FILES, attachmentProblem } from "./attachments";
-import { ProviderPicker } from "./ProviderPicker";
+import { type Provider, ProviderPicker } from "./ProviderPicker";
 
 export const ACTION_TITLES: Record<ClaimAction, string> = {
   SUBMIT_SUPPORTING_DOCUMENTATION: "Submit Supporting Documentation",
@@ -26,17 +38,24 @@ const ACTION_INTROS: Record<ClaimAction, string> = {
   FILE_DISPUTE: "Start the dispute (appeal) process for this claim.",
 };
 
-const DOCUMENTS: Record<ClaimAction, string> = {
-  SUBMIT_SUPPORTING_DOCUMENTATION: SubmitSupportingDocumentation,
-  RESPOND_TO_REQUEST_FOR_INFORMATION: RespondToRequestForInformation,
-  FILE_DISPUTE: FileDispute,
+// One form sends any of the three mutations: each answers with the same TakeActionOutcome fragment.
+const DOCUMENTS: Record<ClaimAction, DocumentNode> = {
+  SUBMIT_SUPPORTING_DOCUMENTATION: SubmitSupportingDocumentationDocument,
+  RESPOND_TO_REQUEST_FOR_INFORMATION: RespondToRequestForInformationDocument,
+  FILE_DISPUTE: FileDisputeDocument,
 };
+type TakeActionMutation =
+  | SubmitSupportingDocumentationMutation
+  | RespondToRequestForInformationMutation
+  | FileDisputeMutation;
+type TakeActionInput = SupportingDocumentationInput | RequestForInformationResponseInput | DisputeInput;
 
-const PAYLOAD_FIELDS: Record<ClaimAction, string> = {
-  SUBMIT_SUPPORTING_DOCUMENTATION: "submitSupportingDocumentation",
-  RESPOND_TO_REQUEST_FOR_INFORMATION: "respondToRequestForInformation",
-  FILE_DISPUTE: "fileDispute",
-};
+/** The outcome, whichever of the three mutations answered. */
+function outcomeOf(data: TakeActionMutation): TakeActionOutcomeFragment {
+  if ("submitSupportingDocumentation" in data) return data.submitSupportingDocumentation;
+  if ("respondToRequestForInformation" in data) return data.respondToRequestForInformation;
+  return data.fileDispute;
+}
 
 interface ChosenFile {
   file: File;
@@ -51,7 +70,7 @@ function newIdempotencyKey(): string {
 
 export interface Sent {
   action: ClaimAction;
-  payload: SubmitMessagePayload;
+  payload: TakeActionOutcomeFragment;
 }
 
 export function TakeActionForm({
@@ -60,7 +79,7 @@ export function TakeActionForm({
   onClose,
   onSent,
 }: {
-  claim: ClaimDetail;
+  claim: TakeActionClaimFragment;
   action: ClaimAction;
   onClose: () => void;
   onSent: (sent: Sent) => void;
@@ -74,9 +93,9 @@ export function TakeActionForm({
   const [progress, setProgress] = useState<number | null>(null);
   const [missing, setMissing] = useState<string[]>([]);
   // One key per opened form: sending twice (a double click, a retry) files the message once.
-  const idempotencyKey = useMemo(newIdempotencyKey, []);
-  const [result, submit] = useMutation<Record<string, SubmitMessagePayload>>(DOCUMENTS[action]);
-  const payload = result.data?.[PAYLOAD_FIELDS[action]];
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const [result, submit] = useMutation<TakeActionMutation, { input: TakeActionInput }>(DOCUMENTS[action]);
+  const payload = result.data ? outcomeOf(result.data) : undefined;
   const userErrors = payload?.userErrors ?? [];
   const picker = action === "FILE_DISPUTE" && claim.region.onBehalfOfProviderPicker;
   // A refusal shows at the top of a long window: bring it into view, and to a screen reader's attention.
@@ -101,22 +120,23 @@ export function TakeActionForm({
     ];
     setMissing(absent);
     if (absent.length > 0 || files.some((chosen) => chosen.problem) || files.length > MAX_FILES) return;
-    const input: Record<string, unknown> = {
+    const message: SupportingDocumentationInput = {
       claimId: claim.id,
       body: body.trim(),
       crmId: crmId.trim() || null,
       idempotencyKey,
+      ...(files.length > 0 ? { attachments: files.map((chosen) => chosen.file) } : {}),
     };
-    if (files.length > 0) input.attachments = files.map((chosen) => chosen.file);
-    if (action === "RESPOND_TO_REQUEST_FOR_INFORMATION") input.subtopic = subtopic;
-    if (picker && onBehalfOf) input.onBehalfOfProviderId = onBehalfOf.id;
+    let input: TakeActionInput = message;
+    if (action === "RESPOND_TO_REQUEST_FOR_INFORMATION" && subtopic) input = { ...message, subtopic };
+    if (picker && onBehalfOf) input = { ...message, onBehalfOfProviderId: onBehalfOf.id };
     setProgress(files.length > 0 ? 0 : null);
     const answer = await submit(
       { input },
       { fetch: gatewayFetch(uploadTransport((sent, total) => setProgress(Math.round((sent / total) * 100)))) },
     );
     setProgress(null);
-    const sent = answer.data?.[PAYLOAD_FIELDS[action]];
+    const sent = answer.data ? outcomeOf(answer.data) : undefined;
     if (sent?.message) onSent({ action, payload: sent });
   };
 

@@ -4,21 +4,10 @@
 import { type FormEvent } from "react";
 import { useMutation } from "urql";
 
-import SubmitEnrollmentAgreement from "../../graphql/SubmitEnrollmentAgreement.graphql";
-import SubmitTpaAttestation from "../../graphql/SubmitTpaAttestation.graphql";
-import type { UserError } from "../../graphql/types";
+import { SubmitEnrollmentAgreementDocument, SubmitTpaAttestationDocument, type EntityKind, type UserErrorFieldsFragment as UserError } from "../../graphql/generated/graphql";
+
 import { Alert, Page, RequestError, SelectField, TextField, UserErrors, fieldError } from "../../ui";
 import { useFields } from "./forms";
-
-interface AgreementData {
-  submitEnrollmentAgreement: { entity: { taxId: string; name: string } | null; userErrors: UserError[] };
-}
-interface AttestationData {
-  submitTpaAttestation: {
-    attestation: { group: { name: string }; tpa: { name: string } } | null;
-    userErrors: UserError[];
-  };
-}
 
 function Signatory({ values, set, errors }: { values: Record<"signatoryName" | "signatoryTitle" | "signatoryEmail", string>; set: (name: "signatoryName" | "signatoryTitle" | "signatoryEmail") => (event: { target: { value: string } }) => void; errors: UserError[] }) {
   return (
@@ -33,7 +22,7 @@ function Signatory({ values, set, errors }: { values: Record<"signatoryName" | "
 
 export function AgreementPage({ tpa }: { tpa: boolean }) {
   const { values, set } = useFields({ taxId: "", entityName: "", kind: tpa ? "THIRD_PARTY_ADMINISTRATOR" : "GROUP", signatoryName: "", signatoryTitle: "", signatoryEmail: "" });
-  const [result, submit] = useMutation<AgreementData>(SubmitEnrollmentAgreement);
+  const [result, submit] = useMutation(SubmitEnrollmentAgreementDocument);
   const errors = result.data?.submitEnrollmentAgreement.userErrors ?? [];
   const filed = result.data?.submitEnrollmentAgreement.entity;
   const title = tpa ? "TPA Enrollment Agreement" : "Online Affiliate Enrollment Agreement";
@@ -47,7 +36,7 @@ export function AgreementPage({ tpa }: { tpa: boolean }) {
           </p>
         </Alert>
       ) : (
-        <form className="card narrow" onSubmit={(event: FormEvent) => { event.preventDefault(); void submit({ input: values }); }} noValidate>
+        <form className="card narrow" onSubmit={(event: FormEvent) => { event.preventDefault(); void submit({ input: { ...values, kind: values.kind as EntityKind } }); }} noValidate>
           <p>One agreement per Tax ID.</p>
           <RequestError error={result.error} />
           <TextField label="Tax ID" hint="Nine digits, e.g. 95-1000001" value={values.taxId} onChange={set("taxId")} error={fieldError(errors, "taxId")} required />
@@ -72,7 +61,7 @@ export function AgreementPage({ tpa }: { tpa: boolean }) {
 
 export function TpaAttestationPage() {
   const { values, set } = useFields({ groupTaxId: "", tpaTaxId: "", signatoryName: "", signatoryTitle: "", signatoryEmail: "" });
-  const [result, submit] = useMutation<AttestationData>(SubmitTpaAttestation);
+  const [result, submit] = useMutation(SubmitTpaAttestationDocument);
   const errors = result.data?.submitTpaAttestation.userErrors ?? [];
   const filed = result.data?.submitTpaAttestation.attestation;
   return (

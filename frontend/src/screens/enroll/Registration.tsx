@@ -3,15 +3,11 @@
 import { type FormEvent } from "react";
 import { useMutation } from "urql";
 
-import RegisterUser from "../../graphql/RegisterUser.graphql";
-import type { UserError } from "../../graphql/types";
+import { type RegionCode, RegisterUserDocument, type UserKind } from "../../graphql/generated/graphql";
+
 import { Link } from "../../router";
 import { Alert, Page, RequestError, SelectField, TextField, UserErrors, fieldError } from "../../ui";
 import { PASSWORD_RULES, REGIONS, useFields } from "./forms";
-
-interface RegisterData {
-  registerUser: { user: { userId: string; status: string } | null; userErrors: UserError[] };
-}
 
 export function RegistrationPage() {
   const { values, set } = useFields({
@@ -26,7 +22,7 @@ export function RegistrationPage() {
     taxId: "",
     region: "SCAL",
   });
-  const [result, register] = useMutation<RegisterData>(RegisterUser);
+  const [result, register] = useMutation(RegisterUserDocument);
   const errors = result.data?.registerUser.userErrors ?? [];
   const registered = result.data?.registerUser.user;
   const tpa = values.kind === "THIRD_PARTY_ADMINISTRATOR";
@@ -37,14 +33,14 @@ export function RegistrationPage() {
       input: {
         userId: values.userId,
         password: values.password,
-        kind: values.kind,
+        kind: values.kind as UserKind,
         profile: {
           firstName: values.firstName,
           lastName: values.lastName,
           email: values.email,
           organization: values.organization,
         },
-        associations: [{ taxId: values.taxId, region: values.region }],
+        associations: [{ taxId: values.taxId, region: values.region as RegionCode }],
         employerTaxId: tpa ? values.employerTaxId : null,
       },
     });

@@ -3,25 +3,10 @@
 import { type FormEvent, useState } from "react";
 import { useMutation, useQuery } from "urql";
 
-import OpenSupportCase from "../../graphql/OpenSupportCase.graphql";
-import SupportCaseReadBack from "../../graphql/SupportCaseReadBack.graphql";
-import type { UserError } from "../../graphql/types";
+import { OpenSupportCaseDocument, type RegionCode, SupportCaseReadBackDocument, type SupportTopic } from "../../graphql/generated/graphql";
+
 import { Alert, Page, RequestError, SelectField, TextArea, TextField, UserErrors, dateTime, fieldError } from "../../ui";
 import { REGIONS, useFields } from "./forms";
-
-interface OpenData {
-  openSupportCase: { supportCase: { id: string; caseNumber: string } | null; userErrors: UserError[] };
-}
-interface ReadBackData {
-  supportCase: {
-    id: string;
-    caseNumber: string;
-    caseStatus: "OPEN" | "ANSWERED" | "CLOSED";
-    description: string;
-    openedAt: string;
-    replies: { body: string; author: string; sentAt: string }[];
-  } | null;
-}
 
 const STATUS_LABELS = { OPEN: "Waiting for a consultant", ANSWERED: "Answered", CLOSED: "Closed" } as const;
 const TOPICS = [
@@ -36,8 +21,7 @@ const TOPICS = [
 function ReadBack() {
   const { values, set } = useFields({ caseNumber: "", contactEmail: "" });
   const [asked, setAsked] = useState<{ caseNumber: string; contactEmail: string } | null>(null);
-  const [result] = useQuery<ReadBackData>({
-    query: SupportCaseReadBack,
+  const [result] = useQuery({ query: SupportCaseReadBackDocument,
     variables: asked ?? { caseNumber: "", contactEmail: "" },
     pause: asked === null,
     requestPolicy: "network-only",
@@ -95,13 +79,13 @@ export function SupportCasePage() {
     contactEmail: "",
     description: "",
   });
-  const [result, open] = useMutation<OpenData>(OpenSupportCase);
+  const [result, open] = useMutation(OpenSupportCaseDocument);
   const errors = result.data?.openSupportCase.userErrors ?? [];
   const opened = result.data?.openSupportCase.supportCase;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    await open({ input: values });
+    await open({ input: { ...values, region: values.region as RegionCode, topic: values.topic as SupportTopic } });
   };
 
   return (

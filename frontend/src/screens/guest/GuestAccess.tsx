@@ -2,14 +2,18 @@
 import { type FormEvent, useState } from "react";
 import { useQuery } from "urql";
 
-import GuestClaimStatus from "../../graphql/GuestClaimStatus.graphql";
-import GuestEligibility from "../../graphql/GuestEligibility.graphql";
-import type { GuestClaimStatusResult, GuestEligibilityResult, RegionCode, ViewerData } from "../../graphql/types";
-import Viewer from "../../graphql/Viewer.graphql";
+import {
+  GuestClaimStatusDocument,
+  type GuestClaimStatusInput,
+  GuestEligibilityDocument,
+  type GuestEligibilityInput,
+  type RegionCode,
+  ViewerDocument,
+} from "../../graphql/generated/graphql";
 import { Alert, CLAIM_STATUS_LABELS, PLAN_LABELS, Page, RequestError, SelectField, TextField, date, money, statusCategoryLabel } from "../../ui";
 
 function RegionSelect({ value, onChange }: { value: string; onChange: (code: RegionCode) => void }) {
-  const [{ data }] = useQuery<ViewerData>({ query: Viewer });
+  const [{ data }] = useQuery({ query: ViewerDocument });
   return (
     <SelectField
       label="Member’s home region"
@@ -27,21 +31,14 @@ function RegionSelect({ value, onChange }: { value: string; onChange: (code: Reg
   );
 }
 
-interface ClaimStatusInput {
-  region: RegionCode;
-  claimNumber: string;
-  memberId: string;
-  memberDateOfBirth: string;
-  billedAmount: string;
-}
-
 function ClaimStatusLookUp() {
   const [form, setForm] = useState({ region: "", claimNumber: "", memberId: "", memberDateOfBirth: "", billedAmount: "" });
-  const [input, setInput] = useState<ClaimStatusInput | null>(null);
+  const [input, setInput] = useState<GuestClaimStatusInput | null>(null);
   const [missing, setMissing] = useState(false);
-  const [result] = useQuery<{ guestClaimStatus: GuestClaimStatusResult }>({
-    query: GuestClaimStatus,
-    variables: { input },
+  const [result] = useQuery({
+    query: GuestClaimStatusDocument,
+    // Paused until the form is complete: the query never runs without its input.
+    variables: { input: input! },
     pause: input === null,
     requestPolicy: "network-only",
   });
@@ -113,20 +110,14 @@ function ClaimStatusLookUp() {
   );
 }
 
-interface EligibilityInput {
-  region: RegionCode;
-  memberId: string;
-  memberDateOfBirth: string;
-  memberLastName: string;
-}
-
 function EligibilityLookUp() {
   const [form, setForm] = useState({ region: "", memberId: "", memberDateOfBirth: "", memberLastName: "" });
-  const [input, setInput] = useState<EligibilityInput | null>(null);
+  const [input, setInput] = useState<GuestEligibilityInput | null>(null);
   const [missing, setMissing] = useState(false);
-  const [result] = useQuery<{ guestEligibility: GuestEligibilityResult }>({
-    query: GuestEligibility,
-    variables: { input },
+  const [result] = useQuery({
+    query: GuestEligibilityDocument,
+    // Paused until the form is complete: the query never runs without its input.
+    variables: { input: input! },
     pause: input === null,
     requestPolicy: "network-only",
   });

@@ -1,15 +1,22 @@
 // My Messages: the in-basket by folder — Customer Service Reply holds the automated acknowledgement letters
 // (seed 004, In Basket) — with unread marks, and new messages arriving live through the subscription.
-import { useContext, useEffect, useState } from "react";
+import { useContext, useEffect } from "react";
 import { useMutation, useQuery } from "urql";
 
-import InBasket from "../../graphql/InBasket.graphql";
-import MarkMessagesRead from "../../graphql/MarkMessagesRead.graphql";
-import type { Connection, InBasketMessage, MessageFolder, UserError } from "../../graphql/types";
+import {
+  InBasketDocument,
+  type InBasketQuery,
+  MarkMessagesReadDocument,
+  type MessageFolder,
+} from "../../graphql/generated/graphql";
 import { Arrivals } from "../../live";
+import { useKeyedState } from "../../keyedState";
+import { Pager, usePaging } from "../../pager";
 import { Link, navigate, useLocation } from "../../router";
 import { AttachmentLink } from "../claims/AttachmentLink";
 import { FOLDER_LABELS, MESSAGE_KIND_LABELS, Page, RFI_SUBTOPICS, RequestError, dateTime } from "../../ui";
+
+type InBasketMessage = NonNullable<InBasketQuery["viewer"]>["inBasket"]["edges"][number]["node"];
 
 const PAGE_SIZE = 20;
 const FOLDERS: (MessageFolder | null)[] = [null, "CUSTOMER_SERVICE_REPLY", "SENT"];
@@ -22,26 +29,21 @@ export function MyMessages() {
   const { params } = useLocation();
   const folder = folderFrom(params.get("folder"));
   const arrivals = useContext(Arrivals);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [openId, setOpenId] = useState<string | null>(null);
-  useEffect(() => {
-    setCursors([null]);
-    setOpenId(null);
-  }, [folder]);
+  const paging = usePaging(folder ?? "ALL");
+  // The message opened, closed again in another folder.
+  const [openId, setOpenId] = useKeyedState<string | null>(folder ?? "ALL", null);
 
-  const [result, refetch] = useQuery<{ viewer: { inBasket: Connection<InBasketMessage> } | null }>({
-    query: InBasket,
-    variables: { folder, first: PAGE_SIZE, after: cursors.at(-1) ?? null },
+  const [result, refetch] = useQuery({
+    query: InBasketDocument,
+    variables: { folder, first: PAGE_SIZE, after: paging.after },
   });
   useEffect(() => {
     if (arrivals.count > 0) refetch({ requestPolicy: "network-only" });
   }, [arrivals.count, refetch]);
-  const [, markRead] = useMutation<{ markMessagesRead: { userErrors: UserError[] } }>(MarkMessagesRead);
+  const [, markRead] = useMutation(MarkMessagesReadDocument);
 
   const inBasket = result.data?.viewer?.inBasket;
   const open = inBasket?.edges.find((edge) => edge.node.id === openId)?.node ?? null;
-  const page = cursors.length;
-  const pages = inBasket ? Math.max(1, Math.ceil(inBasket.totalCount / PAGE_SIZE)) : 1;
 
   const read = (message: InBasketMessage) => {
     setOpenId(message.id === openId ? null : message.id);
@@ -76,7 +78,7 @@ export function MyMessages() {
             ? `${inBasket.totalCount} ${inBasket.totalCount === 1 ? "message" : "messages"} in ${folder ? FOLDER_LABELS[folder] : "all folders"}`
             : "Loading messages…"}
         </h2>
-        {inBasket && inBasket.edges.length === 0 ? <p>There are no messages in this folder.</p> : null}
+        {inBasket?.edges.length === 0 ? <p>There are no messages in this folder.</p> : null}
         {inBasket && inBasket.edges.length > 0 ? (
           <ul className="message-list">
             {inBasket.edges.map(({ node: message }) => (
@@ -146,29 +148,7 @@ export function MyMessages() {
             ))}
           </ul>
         ) : null}
-        {inBasket && (page > 1 || inBasket.pageInfo.hasNextPage) ? (
-          <nav className="pager" aria-label="Message pages">
-            <button
-              type="button"
-              className="button-secondary"
-              disabled={page === 1}
-              onClick={() => setCursors(cursors.slice(0, -1))}
-            >
-              Previous page
-            </button>
-            <span>
-              Page {page} of {pages}
-            </span>
-            <button
-              type="button"
-              className="button-secondary"
-              disabled={!inBasket.pageInfo.hasNextPage}
-              onClick={() => setCursors([...cursors, inBasket.pageInfo.endCursor])}
-            >
-              Next page
-            </button>
-          </nav>
-        ) : null}
+        {inBasket ? <Pager paging={paging} connection={inBasket} pageSize={PAGE_SIZE} label="Message pages" /> : null}
       </section>
       <p className="hint">
         New messages appear here as they arrive. Looking for a claim? <Link to="/claims">Search claims</Link>.{" "}

@@ -2,16 +2,13 @@
 import { type FormEvent, useState } from "react";
 import { useMutation } from "urql";
 
-import RecoverUserId from "../../graphql/RecoverUserId.graphql";
-import type { UserError } from "../../graphql/types";
+import { RecoverUserIdDocument } from "../../graphql/generated/graphql";
 import { Link } from "../../router";
 import { Alert, Page, RequestError, TextField, UserErrors, fieldError } from "../../ui";
 
 export function ForgotUserId() {
   const [email, setEmail] = useState("");
-  const [result, recover] = useMutation<{ recoverUserId: { accepted: boolean; userErrors: UserError[] } }>(
-    RecoverUserId,
-  );
+  const [result, recover] = useMutation(RecoverUserIdDocument);
   const payload = result.data?.recoverUserId;
   const errors = payload?.userErrors ?? [];
 

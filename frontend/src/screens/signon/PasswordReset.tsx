@@ -3,9 +3,7 @@
 import { type FormEvent, useState } from "react";
 import { useMutation } from "urql";
 
-import RequestPasswordReset from "../../graphql/RequestPasswordReset.graphql";
-import ResetPassword from "../../graphql/ResetPassword.graphql";
-import type { UserError } from "../../graphql/types";
+import { RequestPasswordResetDocument, ResetPasswordDocument } from "../../graphql/generated/graphql";
 import { Link } from "../../router";
 import { Alert, Page, RequestError, TextField, UserErrors, fieldError } from "../../ui";
 
@@ -16,12 +14,8 @@ export function PasswordReset() {
   const [newPassword, setNewPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [mismatch, setMismatch] = useState(false);
-  const [requested, request] = useMutation<{ requestPasswordReset: { accepted: boolean; userErrors: UserError[] } }>(
-    RequestPasswordReset,
-  );
-  const [reset, resetPassword] = useMutation<{ resetPassword: { changed: boolean; userErrors: UserError[] } }>(
-    ResetPassword,
-  );
+  const [requested, request] = useMutation(RequestPasswordResetDocument);
+  const [reset, resetPassword] = useMutation(ResetPasswordDocument);
   const sent = requested.data?.requestPasswordReset.accepted ?? false;
   const requestErrors = requested.data?.requestPasswordReset.userErrors ?? [];
   const resetErrors = reset.data?.resetPassword.userErrors ?? [];

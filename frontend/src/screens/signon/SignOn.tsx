@@ -7,8 +7,7 @@ import { Alert, Page, TextField } from "../../ui";
 
 const FAILURES: Record<SignOnFailure, string> = {
   invalid_credentials: "The User ID or password you entered is incorrect.",
-  account_locked:
-    "Your account is locked for a while after too many attempts. Try again later, or reset your password.",
+  rate_limited: "Too many sign-on attempts. Wait a few minutes and try again, or reset your password.",
   invalid_request: "Enter your User ID and your password.",
   unavailable: "The portal could not be reached. Check your connection and try again.",
   invalid_code: "This code does not work. Type the six digits your authenticator app shows now, or a recovery code.",
@@ -47,7 +46,7 @@ export function SignOn({ notice }: { notice: string | null }) {
     const refused = await session.verifyCode(code.trim());
     setBusy(false);
     setFailure(refused);
-    if (refused === "code_expired" || refused === "account_locked") {
+    if (refused === "code_expired" || refused === "rate_limited") {
       setAskingCode(false);
       setCode("");
     }
