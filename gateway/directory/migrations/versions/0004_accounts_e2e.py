@@ -1,7 +1,7 @@
 """accounts end to end: mail delivery, TPA attestations by the group, support case replies, TOTP, sessions
 
 Revision ID: 0004_accounts_e2e
-Revises: 0003_partner_clients
+Revises: 0004_sec_session
 Create Date: 2026-12-03 19:00:00.000000
 
 """
@@ -15,7 +15,7 @@ import regions.base.columns
 
 # revision identifiers, used by Alembic.
 revision: str = "0004_accounts_e2e"
-down_revision: str | Sequence[str] | None = "0003_partner_clients"
+down_revision: str | Sequence[str] | None = "0004_sec_session"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
