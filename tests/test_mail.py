@@ -18,6 +18,7 @@ from gateway.mail.outbox import OutboxEmail, claim_due, next_due
 from gateway.mail.relay import LogRelay, MailSettingsError, SmtpRelay, SmtpTarget
 from gateway.mail.worker import Backoff, OutboxWorker, outbox_worker
 from gateway.runtime import Runtime
+from tests.account_steps import decide, register, registration
 from tests.conftest import (
     BACKENDS,
     Gateway,
@@ -133,7 +134,8 @@ async def test_a_dead_relay_delays_mail_and_loses_none(stores_runtime: Runtime, 
     assert await worker.deliver_due() == 3
     arrived = await inbox.wait_for(3)
     assert sorted(m["To"] for m in arrived) == [f"down.{n}@clinic.example" for n in range(3)]
-    assert [r["sent_at"] for r in await _rows(runtime, pks)] == [clock.now] * 3
+    # marked sent, and not kept: the body is purged once the relay took it
+    assert [(r["sent_at"], r["body"]) for r in await _rows(runtime, pks)] == [(clock.now, "")] * 3
     clock.advance(hours=2)
     assert await worker.deliver_due() == 0
     assert len(inbox.messages) == 3
@@ -273,3 +275,26 @@ async def test_the_gateway_sends_what_a_mutation_writes(mailing_gateway: tuple[G
     assert message["To"] == "omar.haddad@frontrangeortho.example"
     assert message["Subject"] == "Reset your Online Affiliate password"
     assert "reset code" in text_of(message)
+
+
+async def test_the_access_complete_email_arrives_over_smtp(mailing_gateway: tuple[Gateway, Inbox]) -> None:
+    # given a person who registered and waits for a representative
+    gateway, server = mailing_gateway
+    registered = await register(gateway, registration("kira.bell", [("95-1000001", "SCAL")]))
+    [association] = registered["user"]["associations"]
+
+    # when the representative approves her first association
+    assert (await decide(gateway, "rep.scal", association["id"], approve=True))["userErrors"] == []
+
+    # then both emails arrive, in the portal's words, as text and HTML, with no PHI
+    async with asyncio.timeout(15):
+        while len(server.to("kira.bell@clinic.example")) < 2:
+            await server.wait_for(len(server.messages) + 1)
+    decided, complete = server.to("kira.bell@clinic.example")
+    assert decided["Subject"] == "Your Online Affiliate access request was approved"
+    assert complete["Subject"] == "Your Online Affiliate access has been completed"
+    assert (
+        "Your access has been completed: sign on to Online Affiliate with your user ID kira.bell"
+        in " ".join(text_of(complete).split())
+    )
+    assert complete.get_body(preferencelist=("html",)) is not None
