@@ -54,6 +54,11 @@ PICKER = """query Picker { entity(taxId: "84-2000002") { providers(region: CO, s
   totalCount edges { node { id npi name specialty } } } } }"""
 GUEST = """query Guest { guestClaimStatus(input: {region: SCAL, claimNumber: "SCAL0000000001", memberId: "M100000001",
   memberDateOfBirth: "1980-04-12", billedAmount: "1250.00"}) { claim { status statusCategory payment { amount } } guidance } }"""
+# One member's eligibility and benefits on a date of service: the answer a practice checks before a visit.
+ELIGIBILITY = """query Eligibility { eligibility(input: {region: SCAL, memberId: "M100000001",
+  memberDateOfBirth: "1980-04-12", dateOfService: "2026-05-01"}) { coverage { eligible planType planName
+  groupNumber coverageFrom coverageTo benefits { serviceType { code } network covered copay coinsurancePercent }
+  accumulators { kind level network limit met remaining } } guidance } }"""
 SUBMIT = """mutation Submit($input: SupportingDocumentationInput!) { submitSupportingDocumentation(input: $input) {
   confirmation userErrors { code } } }"""
 SMALL_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -320,6 +325,7 @@ def scenarios(base_url: str) -> dict[str, list[Request]]:
         "in-basket page": [_graphql(IN_BASKET, dana)],
         "provider picker search": [_graphql(PICKER, omar)],
         "guest look-up": [_graphql(GUEST, None)],
+        "eligibility look-up": [_graphql(ELIGIBILITY, dana)],
         MIX: [*reads, _multipart_submission(dana, claim_id)],
     }
 
@@ -399,6 +405,8 @@ def bench_environment(data_dir: Path) -> dict[str, str]:
         "GUEST_LOOKUPS_PER_ADDRESS": "100000000",
         "GUEST_LOOKUPS_PER_MEMBER": "100000000",
         "GUEST_MIN_RESPONSE_MS": "0",
+        # One person's eligibility allowance (120 a minute) likewise.
+        "ELIGIBILITY_LOOKUPS_PER_MINUTE": "100000000",
     }
 
 

@@ -1,11 +1,13 @@
 """A partner system's client of the provider portal gateway, as docs/partners.md describes it.
 
-It gets a token with OAuth 2.0 client credentials, then runs the three persisted documents of
-examples/documents/: a claim's status by its number, the claims received since a date, and supporting
-documentation sent on the claim with a PDF (a GraphQL multipart request). Run it against `make run`:
+It gets a token with OAuth 2.0 client credentials, then runs the persisted documents of
+examples/documents/: a claim's status by its number, the claims received since a date, supporting
+documentation sent on the claim with a PDF (a GraphQL multipart request), and a member's eligibility and
+benefits in the claim's region, with the same answer as an X12 271. Run it against `make run`:
 
     PARTNER_CLIENT_ID=summit-billing PARTNER_CLIENT_SECRET=demo-partner-secret \\
-        python examples/partner_client.py --claim-number GA0000000001 --since 2026-01-01
+        python examples/partner_client.py --claim-number GA0000000001 --since 2026-01-01 \\
+        --member-id M700000001 --member-date-of-birth 2015-10-10
 
 Only httpx is needed (`pip install httpx`). GATEWAY_URL (default http://127.0.0.1:8000) names the gateway.
 """
@@ -26,7 +28,7 @@ from typing import Any
 import httpx
 
 DOCUMENTS = Path(__file__).resolve().parent / "documents"
-SCOPE = "claims:read messages:read messages:write"
+SCOPE = "claims:read eligibility:read messages:read messages:write"
 # Renew a token this long before it runs out, so that no request carries one that expires on the way.
 RENEW_BEFORE_SECONDS = 30
 # How many times one request is tried when the gateway answers RATE_LIMITED.
@@ -182,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claim-number", default="GA0000000001")
     parser.add_argument("--since", default="2026-01-01", help="claims received on or after this date")
     parser.add_argument("--pdf", type=Path, help="the PDF to send (default: a one-page PDF made here)")
+    parser.add_argument("--member-id", help="a member whose eligibility to check, in the claim's region")
+    parser.add_argument("--member-date-of-birth", help="that member's date of birth")
+    parser.add_argument("--x12", type=Path, help="write the eligibility answer's X12 271 to this file")
     args = parser.parse_args(argv)
     client = PartnerClient(
         args.gateway,
@@ -240,6 +245,25 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         files = ", ".join(f"{a['filename']} ({a['contentType']})" for a in sent["message"]["attachments"])
         print(f"sent: {sent['confirmation']}; {files}")
+
+        # 4. The member's eligibility and benefits today, and the same answer as an X12 271.
+        if args.member_id and args.member_date_of_birth:
+            member_id = args.member_id
+            keys = {"region": claim["region"]["code"], "memberId": member_id}
+            answer = client.run(
+                "Eligibility", {"input": {**keys, "memberDateOfBirth": args.member_date_of_birth}}
+            )["eligibility"]
+            coverage = answer["coverage"]
+            if coverage is None:
+                print(f"eligibility {member_id}: {answer['guidance']}")
+                return 1
+            state = "eligible" if coverage["eligible"] else "not eligible"
+            print(f"eligibility {member_id}: {state}, {coverage['planType']} group {coverage['groupNumber']}")
+            x12: str = coverage["x12"]
+            segments = x12.splitlines()
+            print(f"271: {len(segments)} segments, {segments[2]}")
+            if args.x12:
+                args.x12.write_text(x12)
         return 0
     except (TokenRefusedError, GraphQLRequestError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -119,7 +119,9 @@ def _serve(settings: Settings, workers: int) -> int:
         http="auto",
         log_config=None,
         access_log=False,
-        proxy_headers=True,
+        # The app believes forwarded headers only from FORWARDED_ALLOW_IPS (gateway/app.py); uvicorn's
+        # own setting would believe them from 127.0.0.1 whatever the deployment says.
+        proxy_headers=False,
     )
     return 0
 

@@ -25,6 +25,7 @@ from gateway.directory.records import (
     UserStatus,
 )
 from gateway.partners.records import Scope
+from regions.base.coverage import Eligibility, ServedElsewhere
 from regions.base.records import (
     AttachmentRecord,
     ClaimRecord,
@@ -106,6 +107,32 @@ def _claim_at(claim: ClaimRecord, access: AccessLevel | None) -> ClaimRecord | N
         diagnosis_codes=None,
         member=dataclasses.replace(claim.member, date_of_birth=None),
     )
+
+
+def eligibility_access(principal: Principal, region: str) -> AccessLevel | None:
+    """How a caller may verify eligibility in a region: with any ACTIVE association there (administrative
+    access too: TPAs do "patient verification", says the Online Affiliate FAQ), at the best level held; a
+    partner also needs `eligibility:read`. None: not at all, and the look-up answers as for a member who does
+    not exist."""
+    if not _scoped(principal, Scope.ELIGIBILITY_READ):
+        return None
+    levels = {grant.access for grant in principal.grants if grant.region == region}
+    if AccessLevel.CLINICAL in levels:
+        return AccessLevel.CLINICAL
+    return AccessLevel.ADMINISTRATIVE if levels else None
+
+
+def visible_eligibility(
+    principal: Principal, region: str, answer: Eligibility | ServedElsewhere | None
+) -> Eligibility | ServedElsewhere | None:
+    """An eligibility answer as the caller may see it: nothing outside their regions; the member's date of
+    birth (clinical) blanked for administrative access."""
+    access = eligibility_access(principal, region)
+    if answer is None or access is None:
+        return None
+    if access is AccessLevel.CLINICAL or isinstance(answer, ServedElsewhere):
+        return answer
+    return dataclasses.replace(answer, member=dataclasses.replace(answer.member, date_of_birth=None))
 
 
 def visible_provider(principal: Principal, provider: ProviderRecord | None) -> ProviderRecord | None:

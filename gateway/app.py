@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway.attachments import download_attachment
 from gateway.auth.authenticate import Authenticator
@@ -34,6 +35,7 @@ from gateway.spa import web_app_routes
 logger = logging.getLogger("gateway.http")
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
+_NO_STORE = (b"cache-control", b"no-store")
 READINESS_TIMEOUT_SECONDS = 2.0
 # A request holds thousands of objects at once (a 100-claim page: its records, objects and answer), all
 # freed when it is answered; with the default 700 the collector scanned them about twice a request.
@@ -44,7 +46,8 @@ WORKER_STOP_SECONDS = 3.0
 
 
 class RequestMiddleware:
-    """Gives every request an id (the client's, if sane), returns it as `x-request-id`, logs one line."""
+    """Gives every request an id (the client's, if sane), returns it as `x-request-id`, logs one line;
+    answers that do not say how they may be cached are `Cache-Control: no-store`."""
 
     def __init__(self, app: ASGIApp, tracer: Tracer) -> None:
         self.app = app
@@ -68,7 +71,13 @@ class RequestMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), id_header]
+                headers = list(message.get("headers", []))
+                # No answer may sit in a shared cache unless its route says it may (the web app's
+                # assets, the signing keys): /graphql answers, attachments, and whatever download of
+                # health information comes next are `no-store` without having to remember it.
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append(_NO_STORE)
+                message["headers"] = [*headers, id_header]
             await send(message)
 
         try:
@@ -191,4 +200,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.runtime = runtime
     app.state.authenticator = authenticator
     app.add_middleware(RequestMiddleware, tracer=runtime.tracer)
+    if settings.forwarded_allow_ips:
+        # Outermost: everything inside sees the client address the trusted proxy reports.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.forwarded_allow_ips))
     return app

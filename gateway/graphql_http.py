@@ -6,17 +6,21 @@ from __future__ import annotations
 import logging
 import re
 import time
+from functools import partial
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from graphql import GraphQLError, parse, specified_rules
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
+from starlette.types import Message, Receive
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
@@ -32,10 +36,17 @@ from gateway.errors import (
     is_request_error,
     is_unexpected,
 )
-from gateway.limits import document_too_large, too_many_operations
+from gateway.limits import (
+    QueryLimits,
+    body_too_large,
+    document_too_large,
+    enforce,
+    measure_document,
+    too_many_operations,
+)
 from gateway.loaders import Loaders, LoaderScope
 from gateway.observability import request_id_var
-from gateway.persisted import TrustedDocuments, resolve_document
+from gateway.persisted import TrustedDocuments, persisted_queries, resolve_document
 from gateway.runtime import Runtime
 from gateway.schema.schema import build_schema
 from gateway.sockets import LegacyWsHandler, SocketSession, TransportWsHandler, serve_socket, socket_session
@@ -109,6 +120,23 @@ def _has_user_errors(data: Any) -> bool:
     return any(isinstance(payload, dict) and payload.get("userErrors") for payload in data.values())
 
 
+def _limited(receive: Receive, limits: QueryLimits) -> Receive:
+    """`receive`, refusing (413) a body larger than a document and its variables while it arrives."""
+    maximum = limits.max_document_bytes + limits.max_variables_bytes
+    received = 0
+
+    async def receive_within_limit() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > maximum:
+                raise body_too_large(limits)
+        return message
+
+    return receive_within_limit
+
+
 class GraphQLEndpoint(GraphQL[GatewayContext, None]):
     """The `/graphql` endpoint."""
 
@@ -120,8 +148,9 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
 
     def __init__(self, runtime: Runtime, authenticator: Authenticator) -> None:
         settings = runtime.settings
+        schema = build_schema(settings)
         super().__init__(
-            build_schema(settings),
+            schema,
             graphql_ide=None if settings.production else "graphiql",
             allow_queries_via_get=True,
             allowed_origins=settings.allowed_origins,
@@ -129,7 +158,9 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         )
         self.runtime = runtime
         self.authenticator = authenticator
+        self.graphql_schema = schema._schema
         self.trusted = TrustedDocuments.load(settings.trusted_documents_path)
+        self.persisted = persisted_queries(runtime.cache, shared=settings.redis_url is not None)
         self.suggestions = settings.introspection_enabled
         # JSON POSTs take the short way (`_run_json_post`) unless the view streams results over HTTP.
         self.json_posts_direct = not self.schema.config.enable_experimental_incremental_execution and not any(
@@ -174,6 +205,10 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        if not request.headers.get("content-type", "").startswith("multipart/"):
+            # Uploads have their own, larger cap (gateway/uploads.py); any other body is cut off with
+            # 413 as soon as it passes what a document and its variables may take.
+            request = Request(scope, _limited(receive, self.runtime.settings.limits))
         started = time.perf_counter()
         response = await self._answer(request)
         state = request.state
@@ -199,6 +234,14 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
                 "`apollo-require-preflight` or `x-apollo-operation-name` header.",
                 {"code": BAD_REQUEST},
             )
+        declared = request.headers.get("content-length", "")
+        limits = self.runtime.settings.limits
+        if (
+            declared.isdigit()
+            and int(declared) > limits.max_document_bytes + limits.max_variables_bytes
+            and not request.headers.get("content-type", "").startswith("multipart/")
+        ):
+            return _refusal(request, 413, body_too_large(limits).reason, {"code": BAD_REQUEST})
         try:
             if (
                 self.json_posts_direct
@@ -273,6 +316,18 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         limits = UploadLimits(request_bytes=self.runtime.settings.upload_request_max_bytes)
         return await read_graphql_multipart(request.request, limits)
 
+    def _validate_batch_request(self, request_data: list[Any], protocol: Any) -> None:
+        """strawberry (0.341, `AsyncBaseHTTPView.parse_http_body`) hands a batch's items, as read from JSON
+        or from a multipart `operations`, to this check and then reads each with `.get`: anything but
+        objects failed there with a 500, and an empty batch ran as nothing."""
+        super()._validate_batch_request(request_data, protocol)
+        if not request_data:
+            raise HTTPException(400, "A batch must hold at least one operation.")
+        for item in request_data:
+            if not isinstance(item, dict):
+                raise HTTPException(400, "Each operation of a batch must be a JSON object.")
+            _operation_data(item)
+
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         parsed = await super().parse_http_body(request)
         await self._admit(parsed if isinstance(parsed, list) else [parsed])
@@ -289,16 +344,33 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         for operation in operations:
             if operation.operation_name is not None and not isinstance(operation.operation_name, str):
                 raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")
+            variables = operation.variables or {}
             operation.query = await resolve_document(
                 operation.query,
                 operation.extensions,
-                cache=self.runtime.cache,
+                store=self.persisted,
                 trusted=self.trusted,
                 mode=self.runtime.settings.trusted_documents,
+                storable=partial(self._storable, variables=variables),
             )
             too_large = document_too_large(len(operation.query or ""), limits)
             if too_large is not None:
                 raise too_large
+
+    def _storable(self, query: str, variables: dict[str, Any]) -> bool:
+        """Whether a document sent to be persisted could run: within the size limit, parsed within the
+        token limit, within the other limits (each refusal raised as the request's), and valid."""
+        limits = self.runtime.settings.limits
+        too_large = document_too_large(len(query), limits)
+        if too_large is not None:
+            raise too_large
+        try:
+            document = parse(query, max_tokens=limits.max_tokens)
+        except GraphQLError:
+            return False  # execution reports it, from the same parse
+        schema = self.graphql_schema
+        enforce(measure_document(schema, document, variables, limits), limits)
+        return not validate_document(schema, document, tuple(specified_rules))
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         try:

@@ -1,36 +1,41 @@
-"""What one GraphQL request may ask for: depth, aliases, tokens, root fields, directives, batch size, and
-a cost estimate in which a connection's cost is multiplied by its `first` (the IBM cost model that
-Apollo's demand control and Cosmo use). Every refusal is QUERY_TOO_COMPLEX and names its limit."""
+"""What one GraphQL request may ask for: depth, aliases, tokens, root fields, directives, overlapping
+selections, batch size, and a cost estimate in which a connection's cost is multiplied by its `first`
+(the IBM cost model that Apollo's demand control and Cosmo use). Every refusal is QUERY_TOO_COMPLEX and
+names its limit."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
-    InlineFragmentNode,
     IntValueNode,
     ListValueNode,
     OperationDefinitionNode,
-    SelectionSetNode,
+    SchemaMetaFieldDef,
+    TypeMetaFieldDef,
+    TypeNameMetaFieldDef,
     VariableNode,
     is_composite_type,
     is_list_type,
 )
+from graphql.validation.rules import overlapping_fields_can_be_merged
 from strawberry.extensions import SchemaExtension
 
-from gateway.documents import PerDocument
+from gateway.documents import PerDocument, SelectionMeasure, SelectionWalk, fragments_of, selection_levels
 from gateway.errors import QueryTooComplex
 
 
@@ -47,6 +52,11 @@ class QueryLimits:
     max_cost: int = 25_000
     max_batch_operations: int = 10
     max_document_bytes: int = 64 * 1024
+    # What a request body (not a multipart upload) may hold beyond its document: variables, names, a batch.
+    max_variables_bytes: int = 1024 * 1024
+    # How many selections one level of a document may hold that graphql-core's rule "fields can be
+    # merged" compares pair by pair: the fields of one response name, or the fragments spread there.
+    max_overlaps: int = 20
     # The size assumed for a list field that takes no `first` (e.g. a claim's diagnosis codes).
     assumed_list_size: int = 10
 
@@ -58,6 +68,26 @@ class Measures:
     root_fields: int = 0
     directives: int = 0
     cost: int = 0
+    overlaps: int = 0
+
+
+# Counts stop here: past any limit, and small enough that a document of fragments spreading each other
+# many times over cannot make the arithmetic itself expensive.
+_CEILING = 10**12
+
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """The measures of a selection set; `fields` counts those at its own level (at the root: root fields)."""
+
+    depth: int = 0
+    aliases: int = 0
+    fields: int = 0
+    directives: int = 0
+    cost: int = 0
+
+
+_NOTHING = _Tally()
 
 
 def _named(type_: GraphQLOutputType) -> tuple[GraphQLNamedType, bool]:
@@ -69,33 +99,61 @@ def _named(type_: GraphQLOutputType) -> tuple[GraphQLNamedType, bool]:
     return type_, is_list
 
 
-class _Walker:
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        fragments: Mapping[str, FragmentDefinitionNode],
-        variables: Mapping[str, Any],
-        limits: QueryLimits,
-    ) -> None:
-        self.schema = schema
-        self.fragments = fragments
+def _field_type(parent: GraphQLNamedType | None, name: str) -> GraphQLOutputType | None:
+    """The type of a field of `parent` (objects and interfaces; the introspection fields anywhere)."""
+    if name == "__schema":
+        return SchemaMetaFieldDef.type
+    if name == "__type":
+        return TypeMetaFieldDef.type
+    if name == "__typename":
+        return TypeNameMetaFieldDef.type
+    if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+        definition = parent.fields.get(name)
+        return None if definition is None else definition.type
+    return None
+
+
+class _LimitMeasure(SelectionMeasure[_Tally]):
+    """Depth, aliases, root fields, directives and cost, as one sum over the selections."""
+
+    def __init__(self, variables: Mapping[str, Any], limits: QueryLimits) -> None:
         self.variables = variables
         self.limits = limits
-        self.measures = Measures()
 
-    def _fields(self, selection_set: SelectionSetNode, seen: frozenset[str]) -> Iterator[FieldNode]:
-        """The fields of a selection set, through fragments (each fragment once per path)."""
-        for selection in selection_set.selections:
-            self.measures.directives += len(selection.directives or ())
-            if isinstance(selection, FieldNode):
-                yield selection
-            elif isinstance(selection, InlineFragmentNode):
-                yield from self._fields(selection.selection_set, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is not None and name not in seen:
-                    yield from self._fields(fragment.selection_set, seen | {name})
+    def zero(self) -> _Tally:
+        return _NOTHING
+
+    def add(self, total: _Tally, part: _Tally) -> _Tally:
+        if part is _NOTHING:
+            return total
+        return _Tally(
+            depth=max(total.depth, part.depth),
+            aliases=min(total.aliases + part.aliases, _CEILING),
+            fields=min(total.fields + part.fields, _CEILING),
+            directives=min(total.directives + part.directives, _CEILING),
+            cost=min(total.cost + part.cost, _CEILING),
+        )
+
+    def directives(self, count: int) -> _Tally:
+        return _Tally(directives=count)
+
+    def field(self, walk: SelectionWalk[_Tally], field: FieldNode, parent: GraphQLNamedType | None) -> _Tally:
+        name = field.name.value
+        type_ = _field_type(parent, name)
+        named, is_list = (None, False) if type_ is None else _named(type_)
+        inner = walk.measure(field.selection_set, named)
+        introspection = name.startswith("__")
+        cost = 0
+        if not introspection and field.selection_set is not None and is_composite_type(named):
+            cost = min(self._size(field, is_list) * (1 + inner.cost), _CEILING)
+        return _Tally(
+            depth=1 + inner.depth,
+            aliases=min((field.alias is not None) + inner.aliases, _CEILING),
+            # Introspection (allowed only where it is on) is no root field and costs nothing.
+            fields=0 if introspection else 1,
+            directives=inner.directives,
+            cost=cost,
+        )
 
     def _size(self, field: FieldNode, is_list: bool) -> int:
         """How many items a field is expected to return: its `first`, the ids it is given, or a guess."""
@@ -116,29 +174,6 @@ class _Walker:
             # `first` given as null, or the edges of a connection already sized by its `first`.
             return 20 if field.name.value != "edges" else 1
         return self.limits.assumed_list_size if is_list else 1
-
-    def cost(
-        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, depth: int, seen: frozenset[str]
-    ) -> int:
-        self.measures.depth = max(self.measures.depth, depth)
-        total = 0
-        for field in self._fields(selection_set, seen):
-            name = field.name.value
-            if name.startswith("__"):
-                continue  # introspection: allowed only where introspection is on, and not counted
-            if field.alias is not None:
-                self.measures.aliases += 1
-            definition = parent.fields.get(name) if isinstance(parent, GraphQLObjectType) else None
-            if definition is None and hasattr(parent, "fields"):
-                definition = parent.fields.get(name)  # interfaces
-            if definition is None:
-                continue
-            named, is_list = _named(definition.type)
-            if not is_composite_type(named) or field.selection_set is None:
-                continue
-            size = self._size(field, is_list)
-            total += size * (1 + self.cost(field.selection_set, named, depth + 1, seen))
-        return total
 
 
 def measure(
@@ -163,30 +198,35 @@ _SIZING_VARIABLES: PerDocument[tuple[str, ...]] = PerDocument()
 _MEASURED: PerDocument[Measures] = PerDocument()
 
 
+class _SizingVariables(SelectionMeasure[frozenset[str]]):
+    """The variables given as a `first` or `ids` argument anywhere in an operation."""
+
+    def zero(self) -> frozenset[str]:
+        return frozenset()
+
+    def add(self, total: frozenset[str], part: frozenset[str]) -> frozenset[str]:
+        return total | part if part else total
+
+    def field(
+        self, walk: SelectionWalk[frozenset[str]], field: FieldNode, parent: GraphQLNamedType | None
+    ) -> frozenset[str]:
+        names = frozenset(
+            argument.value.name.value
+            for argument in field.arguments or ()
+            if argument.name.value in {"first", "ids"} and isinstance(argument.value, VariableNode)
+        )
+        return self.add(names, walk.measure(field.selection_set, None))
+
+
 def _sizing_variables(
     operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
 ) -> tuple[str, ...]:
     """The variables a measure can read: those given as a `first` or `ids` argument anywhere."""
-    names: set[str] = set()
-
-    def collect(selection_set: SelectionSetNode | None) -> None:
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                for argument in selection.arguments or ():
-                    if argument.name.value in {"first", "ids"} and isinstance(argument.value, VariableNode):
-                        names.add(argument.value.name.value)
-                collect(selection.selection_set)
-            elif isinstance(selection, InlineFragmentNode):
-                collect(selection.selection_set)
-
-    collect(operation.selection_set)
-    for fragment in fragments.values():
-        collect(fragment.selection_set)
-    return tuple(sorted(names))
+    return tuple(sorted(SelectionWalk(_SizingVariables(), fragments).measure(operation.selection_set, None)))
 
 
 def _size_of(value: Any) -> tuple[str, int] | None:
-    """All a measure reads of a sizing variable: an int's value, a list's length (`_Walker._size`)."""
+    """All a measure reads of a sizing variable: an int's value, a list's length (`_LimitMeasure._size`)."""
     if isinstance(value, int):
         return ("int", value)
     if isinstance(value, list):
@@ -201,18 +241,85 @@ def _measure(
     variables: Mapping[str, Any],
     limits: QueryLimits,
 ) -> Measures:
-    walker = _Walker(schema, fragments, variables, limits)
     root = schema.get_root_type(operation.operation)
     if root is None:
-        return walker.measures
-    walker.measures.directives += len(operation.directives or ())
-    walker.measures.root_fields = sum(
-        1
-        for field in walker._fields(operation.selection_set, frozenset())
-        if not field.name.value.startswith("__")
+        return Measures()
+    tally = SelectionWalk(_LimitMeasure(variables, limits), fragments, schema).measure(
+        operation.selection_set, root
     )
-    walker.measures.cost = walker.cost(operation.selection_set, root, 1, frozenset())
-    return walker.measures
+    return Measures(
+        depth=tally.depth,
+        aliases=tally.aliases,
+        root_fields=tally.fields,
+        directives=tally.directives + len(operation.directives or ()),
+        cost=tally.cost,
+    )
+
+
+def measure_document(
+    schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any], limits: QueryLimits
+) -> Measures:
+    """The measures of a whole document, taken before it is validated so that no limit waits on the
+    validation's own work: for each limit the largest over its operations (one walk for them all, so a
+    fragment is measured once however many operations spread it), and its overlaps. Measured once per
+    document and values of the variables that size its lists."""
+    names = _DOCUMENT_SIZING_VARIABLES.get(document, None, lambda: _document_sizing_variables(document))
+    sizes = tuple(_size_of(variables.get(name)) for name in names)
+    return _DOCUMENT_MEASURED.get(
+        document, (schema, limits, sizes), lambda: _measure_document(schema, document, variables, limits)
+    )
+
+
+_DOCUMENT_SIZING_VARIABLES: PerDocument[tuple[str, ...]] = PerDocument()
+_DOCUMENT_MEASURED: PerDocument[Measures] = PerDocument()
+
+
+def _operations(document: DocumentNode) -> list[OperationDefinitionNode]:
+    return [
+        definition for definition in document.definitions if isinstance(definition, OperationDefinitionNode)
+    ]
+
+
+def _document_sizing_variables(document: DocumentNode) -> tuple[str, ...]:
+    walk = SelectionWalk(_SizingVariables(), fragments_of(document))
+    names: frozenset[str] = frozenset()
+    for operation in _operations(document):
+        names |= walk.measure(operation.selection_set, None)
+    return tuple(sorted(names))
+
+
+def _measure_document(
+    schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any], limits: QueryLimits
+) -> Measures:
+    walk = SelectionWalk(_LimitMeasure(variables, limits), fragments_of(document), schema)
+    largest = Measures(overlaps=_overlaps(document))
+    for operation in _operations(document):
+        root = schema.get_root_type(operation.operation)
+        if root is None:
+            continue  # an operation type the schema lacks: validation says so
+        tally = walk.measure(operation.selection_set, root)
+        largest.depth = max(largest.depth, tally.depth)
+        largest.aliases = max(largest.aliases, tally.aliases)
+        largest.root_fields = max(largest.root_fields, tally.fields)
+        largest.directives = max(largest.directives, tally.directives + len(operation.directives or ()))
+        largest.cost = max(largest.cost, tally.cost)
+    return largest
+
+
+def _overlaps(document: DocumentNode) -> int:
+    """The most selections graphql-core's rule "fields can be merged" compares pair by pair at one level
+    (`OverlappingFieldsCanBeMergedRule`): the fields of one response name, or the fragments spread."""
+    most = 0
+    for level in selection_levels(document):
+        names: Counter[str] = Counter()
+        spreads = 0
+        for selection in level:
+            if isinstance(selection, FieldNode):
+                names[(selection.alias or selection.name).value] += 1
+            else:
+                spreads += 1
+        most = max(most, spreads, *names.values())
+    return most
 
 
 def enforce(measures: Measures, limits: QueryLimits) -> None:
@@ -222,6 +329,7 @@ def enforce(measures: Measures, limits: QueryLimits) -> None:
         ("rootFields", measures.root_fields, limits.max_root_fields),
         ("directives", measures.directives, limits.max_directives),
         ("cost", measures.cost, limits.max_cost),
+        ("overlaps", measures.overlaps, limits.max_overlaps),
     )
     for name, value, maximum in checks:
         if value > maximum:
@@ -231,6 +339,14 @@ def enforce(measures: Measures, limits: QueryLimits) -> None:
                 value=value,
                 maximum=maximum,
             )
+
+
+def body_too_large(limits: QueryLimits) -> HTTPException:
+    """The 413 of a request body (JSON, or a GET's none) larger than a document and its variables."""
+    maximum = limits.max_document_bytes + limits.max_variables_bytes
+    return HTTPException(
+        413, f"The request body exceeds {maximum} bytes (a document and its variables, or a batch of them)."
+    )
 
 
 def too_many_operations(count: int, limits: QueryLimits) -> QueryTooComplex | None:
@@ -255,8 +371,15 @@ def document_too_large(size: int, limits: QueryLimits) -> QueryTooComplex | None
     return None
 
 
+# graphql-core 3.3 meters the work of its rule "fields can be merged" and aborts validation once this is
+# spent (`MAX_COMPLEXITY_BUDGET`, a module attribute the rule reads as each validation starts). Its
+# 500,000 took seconds of a core; the overlaps limit keeps documents far below, this bounds the rest.
+VALIDATION_BUDGET = 50_000
+
+
 def limits_extension(limits: QueryLimits) -> type[SchemaExtension]:
-    """A schema extension enforcing `limits`: tokens while parsing, the rest once the document is valid."""
+    """A schema extension enforcing `limits`: tokens while parsing, the rest before validation."""
+    overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = VALIDATION_BUDGET
 
     class QueryLimitsExtension(SchemaExtension):
         def on_operation(self) -> Iterator[None]:
@@ -264,44 +387,15 @@ def limits_extension(limits: QueryLimits) -> type[SchemaExtension]:
             yield
 
         def on_validate(self) -> Iterator[None]:
-            yield
+            # Before validation (this extension comes before the one that validates), so that a
+            # document too large for a limit never costs graphql-core's rules their work.
             context = self.execution_context
             document = context.graphql_document
-            if context.pre_execution_errors or document is None:
-                return
-            name = context.operation_name
-            chosen = _OPERATIONS.get(document, name, lambda: _chosen_operation(document, name))
-            if chosen is None:
-                return  # no single operation: execution reports it
-            operation, fragments = chosen
-            enforce(
-                measure(context.schema._schema, operation, fragments, context.variables or {}, limits), limits
-            )
+            if not context.pre_execution_errors and document is not None:
+                enforce(
+                    measure_document(context.schema._schema, document, context.variables or {}, limits),
+                    limits,
+                )
+            yield
 
     return QueryLimitsExtension
-
-
-# Per document and operation name: the operation chosen and the document's fragments.
-_OPERATIONS: PerDocument[tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]] | None] = (
-    PerDocument()
-)
-
-
-def _chosen_operation(
-    document: DocumentNode, operation_name: str | None
-) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]] | None:
-    """The operation a request names (or the only one) with the document's fragments; None if not one."""
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = [
-        operation
-        for operation in operations
-        if operation_name is None or (operation.name is not None and operation.name.value == operation_name)
-    ]
-    if len(chosen) != 1:
-        return None
-    return chosen[0], fragments

@@ -21,6 +21,7 @@ from gateway.fanout import Fanout
 from gateway.gather import gather
 from gateway.observability import Metrics
 from regions.base.adapter import RegionAdapter
+from regions.base.coverage import CoverageLookup, Eligibility, ServedElsewhere
 from regions.base.queries import ClaimSearch, MessageSearch, ProviderSearch
 from regions.base.records import (
     AttachmentRecord,
@@ -230,6 +231,37 @@ class ClaimPageLoader(_Loader[RegionQuery[ClaimSearch], Page[ClaimRecord]]):
             return Page(items=visible, has_more=page.has_more, total=page.total)
 
         return await _regional(self, keys, fetch, keep)
+
+
+# ----------------------------------------------------------------- eligibility
+
+
+class EligibilityLoader(_Loader[RegionQuery[CoverageLookup], Eligibility | ServedElsewhere | None]):
+    """Eligibility and benefits by member id, date of birth and date of service: one statement per region
+    however many members a page asks for. The store is asked whether or not the caller may verify
+    eligibility there, so that a region they are not approved for answers a miss in the same time."""
+
+    name = "eligibility"
+
+    async def fetch(
+        self, keys: list[RegionQuery[CoverageLookup]]
+    ) -> list[Eligibility | ServedElsewhere | None]:
+        async def fetch(
+            adapter: RegionAdapter, batch: list[RegionQuery[CoverageLookup]]
+        ) -> dict[RegionQuery[CoverageLookup], Eligibility | ServedElsewhere]:
+            found = await adapter.eligibility([key.query for key in batch])
+            return {key: found[key.query] for key in batch if key.query in found}
+
+        principal = self.scope.principal
+        found = await self.scope.fanout.by_region(keys, _region_of, fetch)
+        # A failed region's keys carry its error, which the loader raises to whoever awaits them.
+        results: list[Any] = [
+            result
+            if isinstance(result, RegionUnavailable)
+            else access.visible_eligibility(principal, key.region, result)
+            for key, result in zip(keys, found, strict=True)
+        ]
+        return results
 
 
 # ------------------------------------------------------------------- providers
@@ -519,6 +551,7 @@ class Loaders:
     associations_by_user = _OnFirstUse(AssociationsByUserLoader)
     association_by_id = _OnFirstUse(AssociationByIdLoader)
     pending_association_page = _OnFirstUse(PendingAssociationPageLoader)
+    eligibility = _OnFirstUse(EligibilityLoader)
 
     def __init__(self, scope: LoaderScope) -> None:
         self.scope = scope

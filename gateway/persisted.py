@@ -8,10 +8,12 @@ import logging
 import os
 import re
 import tempfile
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -21,6 +23,9 @@ from gateway.errors import DocumentNotTrusted, PersistedQueryNotFound, Persisted
 logger = logging.getLogger("gateway.persisted")
 
 APQ_TTL_SECONDS = 24 * 60 * 60
+# The in-process store: at most this many documents and bytes (each document is within the size limit).
+APQ_MAX_ENTRIES = 1000
+APQ_MAX_BYTES = 16 * 1024 * 1024
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
@@ -78,32 +83,99 @@ def _requested_hash(extensions: dict[str, Any] | None) -> str | None:
     return digest
 
 
+class PersistedQueries(Protocol):
+    """Where APQ documents are kept between requests."""
+
+    async def get(self, digest: str) -> str | None: ...
+
+    async def put(self, digest: str, document: str) -> None: ...
+
+
+class SharedPersistedQueries:
+    """In the shared cache (Redis), so that every replica knows a document any of them was sent; each
+    entry expires a day after it was last registered."""
+
+    def __init__(self, cache: Cache, ttl_seconds: float = APQ_TTL_SECONDS) -> None:
+        self.cache = cache
+        self.ttl_seconds = ttl_seconds
+
+    async def get(self, digest: str) -> str | None:
+        stored = await self.cache.get(f"apq:{digest}")
+        return None if stored is None else stored.decode()
+
+    async def put(self, digest: str, document: str) -> None:
+        await self.cache.set(f"apq:{digest}", document.encode(), self.ttl_seconds)
+
+
+class RecentPersistedQueries:
+    """In this process, the documents used last, within a number of entries and of bytes (a client whose
+    document was dropped sends it again: APQ's answer to a miss)."""
+
+    def __init__(self, max_entries: int = APQ_MAX_ENTRIES, max_bytes: int = APQ_MAX_BYTES) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._documents: OrderedDict[str, str] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    async def get(self, digest: str) -> str | None:
+        document = self._documents.get(digest)
+        if document is not None:
+            self._documents.move_to_end(digest)
+        return document
+
+    async def put(self, digest: str, document: str) -> None:
+        size = len(document.encode())
+        if size > self.max_bytes:
+            return
+        previous = self._documents.pop(digest, None)
+        if previous is not None:
+            self.bytes -= len(previous.encode())
+        self._documents[digest] = document
+        self.bytes += size
+        while len(self._documents) > self.max_entries or self.bytes > self.max_bytes:
+            _, dropped = self._documents.popitem(last=False)
+            self.bytes -= len(dropped.encode())
+
+
+def persisted_queries(cache: Cache, *, shared: bool) -> PersistedQueries:
+    """The shared store when replicas share a cache (REDIS_URL), a bounded one of this process otherwise."""
+    return SharedPersistedQueries(cache) if shared else RecentPersistedQueries()
+
+
 async def resolve_document(
     query: str | None,
     extensions: dict[str, Any] | None,
     *,
-    cache: Cache,
+    store: PersistedQueries,
     trusted: TrustedDocuments,
     mode: TrustMode,
+    storable: Callable[[str], bool],
 ) -> str | None:
-    """The document to run for one operation of a request, after APQ and the trust check."""
+    """The document to run for one operation of a request, after APQ and the trust check. A document sent
+    with its hash is kept only once it is trusted (where trust is enforced) and `storable` (its size,
+    parse, limits and validation) says it could run: nothing a request is refused for stays behind."""
     digest = _requested_hash(extensions)
+    register = False
     if digest is not None:
         if query is None:
             query = trusted.documents.get(digest)
             if query is None:
-                stored = await cache.get(f"apq:{digest}")
-                query = None if stored is None else stored.decode()
+                query = await store.get(digest)
             if query is None:
                 raise PersistedQueryNotFound()
         elif document_hash(query) != digest:
             raise PersistedQueryRefused("The query does not match its `sha256Hash`.")
         else:
-            await cache.set(f"apq:{digest}", query.encode(), APQ_TTL_SECONDS)
+            register = True
     if query is not None and mode is not TrustMode.OFF:
-        digest = digest or document_hash(query)
-        if digest not in trusted.documents:
+        known = digest or document_hash(query)
+        if known not in trusted.documents:
             if mode is TrustMode.ENFORCE:
                 raise DocumentNotTrusted()
-            logger.warning("untrusted document", extra={"fields": {"document_hash": digest}})
+            logger.warning("untrusted document", extra={"fields": {"document_hash": known}})
+    if register and digest is not None and query is not None and storable(query):
+        await store.put(digest, query)
     return query

@@ -73,6 +73,8 @@ class Settings:
     guest_lookups_per_member: int = 10
     guest_window_seconds: int = 15 * 60
     guest_min_response_ms: int = 200
+    # Signed-in eligibility look-ups one person (or partner client) may make a minute.
+    eligibility_lookups_per_minute: int = 120
     # Take Action uploads (issue 4): a multipart request larger than this is cut off with HTTP 413 while it
     # streams in.
     upload_request_max_bytes: int = _UPLOAD_REQUEST_MAX_BYTES
@@ -81,6 +83,9 @@ class Settings:
     graphql_executor: str = _DEFAULT_EXECUTOR
     # Partner integrations (issue 7): lifetime of a client-credentials token.
     partner_token_ttl_seconds: int = 600
+    # The proxies (addresses, or `*`) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by
+    # default, so that a forged header cannot pick the client address that rate limits count against.
+    forwarded_allow_ips: tuple[str, ...] = ()
     # Email (gateway/mail/): the relay the outbox is delivered to, and the sender's address. Without a relay,
     # development logs each email and production keeps them in the outbox.
     smtp_url: str | None = None
@@ -156,6 +161,10 @@ class Settings:
                 max_document_bytes=_int(
                     env, "GRAPHQL_MAX_DOCUMENT_BYTES", _DEFAULT_LIMITS.max_document_bytes
                 ),
+                max_overlaps=_int(env, "GRAPHQL_MAX_OVERLAPS", _DEFAULT_LIMITS.max_overlaps),
+                max_variables_bytes=_int(
+                    env, "GRAPHQL_MAX_VARIABLES_BYTES", _DEFAULT_LIMITS.max_variables_bytes
+                ),
             ),
             introspection=_flag(env, "GRAPHQL_INTROSPECTION"),
             trusted_documents_file=Path(env["TRUSTED_DOCUMENTS_FILE"])
@@ -170,9 +179,15 @@ class Settings:
             guest_lookups_per_member=_int(env, "GUEST_LOOKUPS_PER_MEMBER", 10),
             guest_window_seconds=max(1, _int(env, "GUEST_WINDOW_SECONDS", 15 * 60)),
             guest_min_response_ms=_int(env, "GUEST_MIN_RESPONSE_MS", 200),
+            eligibility_lookups_per_minute=_int(env, "ELIGIBILITY_LOOKUPS_PER_MINUTE", 120),
             upload_request_max_bytes=_int(env, "UPLOAD_REQUEST_MAX_BYTES", _UPLOAD_REQUEST_MAX_BYTES),
             graphql_executor=_executor(env),
             partner_token_ttl_seconds=max(1, _int(env, "PARTNER_TOKEN_TTL_SECONDS", 600)),
+            forwarded_allow_ips=tuple(
+                address.strip()
+                for address in env.get("FORWARDED_ALLOW_IPS", "").split(",")
+                if address.strip()
+            ),
             smtp_url=env.get("SMTP_URL") or None,
             mail_from=env.get("MAIL_FROM") or DEFAULT_MAIL_FROM,
             mail_delivery=_flag(env, "MAIL_DELIVERY") is not False,

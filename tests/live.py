@@ -22,7 +22,9 @@ def free_port() -> int:
 async def live_server(app: ASGIApp) -> AsyncIterator[str]:
     """Serve `app` (lifespan included) until the block ends; yields its base URL, e.g. http://127.0.0.1:51234."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on", ws="websockets-sansio")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, lifespan="on", ws="websockets-sansio"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:

@@ -15,7 +15,7 @@ from tests.conftest import Gateway
 
 DEMO_CLIENT = "summit-billing"
 DEMO_SECRET = "demo-partner-secret"
-DEMO_SCOPES = "claims:read messages:read messages:write"
+DEMO_SCOPES = "claims:read eligibility:read messages:read messages:write"
 
 
 def basic(client_id: str, secret: str) -> dict[str, str]:

@@ -43,7 +43,9 @@ async def test_requests_that_cannot_run_get_no_data_and_a_4xx_under_the_newer_me
 
 
 async def test_queries_run_over_get_with_the_preflight_header(gateway: Gateway) -> None:
-    response = await gateway.client.get("/graphql", params={"query": "{ regions { code } }"}, headers=PREFLIGHT)
+    response = await gateway.client.get(
+        "/graphql", params={"query": "{ regions { code } }"}, headers=PREFLIGHT
+    )
     assert response.status_code == 200
     assert len(response.json()["data"]["regions"]) == 7
 
@@ -51,7 +53,7 @@ async def test_queries_run_over_get_with_the_preflight_header(gateway: Gateway) 
 async def test_a_mutation_over_get_is_405(gateway: Gateway) -> None:
     response = await gateway.client.get(
         "/graphql",
-        params={"query": 'mutation { switchRegion(input: {region: SCAL}) { userErrors { code } } }'},
+        params={"query": "mutation { switchRegion(input: {region: SCAL}) { userErrors { code } } }"},
         headers=PREFLIGHT,
     )
     assert response.status_code == 405
@@ -84,7 +86,12 @@ async def test_malformed_bodies_are_4xx_with_a_message_never_500(
 
 @pytest.mark.parametrize(
     ("method", "content_type"),
-    [("GET", None), ("POST", "text/plain"), ("POST", "application/x-www-form-urlencoded"), ("POST", "multipart/form-data; boundary=x")],
+    [
+        ("GET", None),
+        ("POST", "text/plain"),
+        ("POST", "application/x-www-form-urlencoded"),
+        ("POST", "multipart/form-data; boundary=x"),
+    ],
 )
 async def test_requests_a_browser_could_forge_need_a_preflight_header(
     gateway: Gateway, method: str, content_type: str | None
@@ -93,7 +100,9 @@ async def test_requests_a_browser_could_forge_need_a_preflight_header(
     if method == "GET":
         refused = await gateway.client.get("/graphql", params={"query": "{ regions { code } }"})
     else:
-        refused = await gateway.client.post("/graphql", content=b'{"query": "{ regions { code } }"}', headers=headers)
+        refused = await gateway.client.post(
+            "/graphql", content=b'{"query": "{ regions { code } }"}', headers=headers
+        )
     assert refused.status_code == 400
     assert "preflight" in refused.json()["errors"][0]["message"]
 

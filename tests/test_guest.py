@@ -229,9 +229,9 @@ async def test_a_self_funded_claim_gets_the_self_funded_guidance(roomy: Gateway)
     assert NOT_FOUND_ON_THE_CARD not in answer["guidance"]
 
 
-async def test_a_ppo_members_claim_gets_the_phone_number(roomy: Gateway) -> None:
-    # given a generated claim of a PPO member
-    async with roomy.runtime.regions["CO"].store.engine.connect() as connection:
+async def ppo_claim_keys(gateway: Gateway, region: str) -> dict[str, str]:
+    """Every key of a generated claim of a PPO member of the region."""
+    async with gateway.runtime.regions[region].store.engine.connect() as connection:
         statement = (
             select(
                 claims.c.claim_number, claims.c.billed_amount, members.c.member_id, members.c.date_of_birth
@@ -241,18 +241,51 @@ async def test_a_ppo_members_claim_gets_the_phone_number(roomy: Gateway) -> None
             .limit(1)
         )
         row = (await connection.execute(statement)).mappings().one()
-    keys = {
-        "region": "CO",
+    return {
+        "region": region,
         "claimNumber": row["claim_number"],
         "memberId": row["member_id"],
         "memberDateOfBirth": row["date_of_birth"].isoformat(),
         "billedAmount": str(row["billed_amount"]),
     }
-    # when every key is given
-    answer = (await claim_status(roomy, keys)).json()["data"]["guestClaimStatus"]
-    # then there is no status, and the number to call
+
+
+async def test_a_northern_california_ppo_members_claim_gets_that_regions_phone_number(roomy: Gateway) -> None:
+    # when every key of an NCAL PPO member's claim is given (NCAL serves PPO plans outside the portal)
+    answer = (await claim_status(roomy, await ppo_claim_keys(roomy, "NCAL"))).json()["data"][
+        "guestClaimStatus"
+    ]
+    # then there is no status, and Northern California's number to call
     assert answer["claim"] is None
     assert PPO_PHONE in answer["guidance"]
+
+
+async def test_another_regions_ppo_claim_is_answered_and_never_with_ncals_number(roomy: Gateway) -> None:
+    # Colorado serves its PPO members in the portal: the status is answered
+    answer = (await claim_status(roomy, await ppo_claim_keys(roomy, "CO"))).json()["data"]["guestClaimStatus"]
+    assert answer["claim"] is not None
+    assert answer["guidance"] is None
+    # and a miss in Colorado names the number on the member's ID card, not Northern California's
+    miss = (await claim_status(roomy, {**PAID_CLAIM, "region": "CO", "claimNumber": "CO9999999999"})).json()
+    assert "392-8649" not in miss["data"]["guestClaimStatus"]["guidance"]
+    assert NOT_FOUND_ON_THE_CARD in miss["data"]["guestClaimStatus"]["guidance"]
+
+
+async def test_a_northern_california_ppo_members_eligibility_is_that_regions_guidance(roomy: Gateway) -> None:
+    keys = {
+        "region": "NCAL",
+        "memberId": "M200000002",
+        "memberDateOfBirth": "1971-02-17",
+        "memberLastName": "Rivera",
+    }
+    answer = (await eligibility(roomy, keys)).json()["data"]["guestEligibility"]
+    assert answer["eligibility"] is None
+    assert PPO_PHONE in answer["guidance"]
+    # one key wrong: the answer of any miss
+    wrong = (await eligibility(roomy, {**keys, "memberDateOfBirth": "1971-02-18"})).json()["data"][
+        "guestEligibility"
+    ]
+    assert PPO_PHONE not in wrong["guidance"]
 
 
 async def test_an_honest_caller_gets_the_members_eligibility(roomy: Gateway) -> None:

@@ -51,7 +51,12 @@ async def test_aliases(gateway: Gateway) -> None:
 async def test_root_fields(gateway: Gateway) -> None:
     many = "{ " + " ".join(f"r{i}: regions {{ code }}" for i in range(21)) + " }"
     error = _refusal(await gateway.query(many))
-    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "limit": "rootFields", "value": 21, "maximum": 20}
+    assert error["extensions"] == {
+        "code": "QUERY_TOO_COMPLEX",
+        "limit": "rootFields",
+        "value": 21,
+        "maximum": 20,
+    }
 
 
 async def test_directives(gateway: Gateway) -> None:

@@ -478,8 +478,12 @@ async def test_every_partner_call_is_an_audit_event_with_the_client_id(
 async def test_take_action_is_offered_only_to_a_token_that_may_take_it(
     writable_gateway: Gateway, tokens: dict[str, str]
 ) -> None:
-    document = 'query { claims(search: {claimNumber: "GA0000000001"}) { edges { node { availableActions } } } }'
+    document = (
+        'query { claims(search: {claimNumber: "GA0000000001"}) { edges { node { availableActions } } } }'
+    )
     reader = await partner_query(writable_gateway, tokens["claims"], document)
     assert reader["data"]["claims"]["edges"][0]["node"]["availableActions"] == []
     writer = await partner_query(writable_gateway, tokens["demo"], document)
-    assert "SUBMIT_SUPPORTING_DOCUMENTATION" in writer["data"]["claims"]["edges"][0]["node"]["availableActions"]
+    assert (
+        "SUBMIT_SUPPORTING_DOCUMENTATION" in writer["data"]["claims"]["edges"][0]["node"]["availableActions"]
+    )

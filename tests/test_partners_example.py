@@ -118,7 +118,7 @@ async def test_the_example_runs_as_the_guide_writes_it(
         # then
         assert code == 0, out + err
         lines = out.splitlines()
-        assert lines[0] == "token: scope claims:read messages:read messages:write"
+        assert lines[0] == "token: scope claims:read eligibility:read messages:read messages:write"
         assert lines[1] == "claim GA0000000001: PAID (F1), paid 240.00 by EFT EFT20260110003 on 2026-01-10"
         assert re.fullmatch(r"claims received since 2026-01-01: \d+", lines[2])
         assert int(lines[2].rsplit(" ", 1)[1]) > 0
@@ -126,6 +126,8 @@ async def test_the_example_runs_as_the_guide_writes_it(
             lines[3]
             == "sent: The message has been sent successfully; itemized-statement.pdf (application/pdf)"
         )
+        assert lines[4] == "eligibility M700000001: eligible, HMO group 700100"
+        assert re.fullmatch(r"271: \d+ segments, ST\*271\*0001\*005010X279A1~", lines[5])
     # and the documentation is filed on the claim, with its PDF, under the client's name
     async with store_engine(settings.region_database_urls["GA"]) as engine, engine.connect() as connection:
         rows = (

@@ -69,7 +69,11 @@ async def trusted_gateway(
     finally:
         monkeypatch.undo()
     settings = settings_for(
-        seeded, data_dir, trusted_documents=mode, trusted_documents_file=manifest, redis_prefix=redis_prefix("trusted")
+        seeded,
+        data_dir,
+        trusted_documents=mode,
+        trusted_documents_file=manifest,
+        redis_prefix=redis_prefix("trusted"),
     )
     async for running in start_gateway(settings):
         yield running
@@ -102,7 +106,9 @@ async def test_log_only_mode_runs_strangers_and_logs_their_hash(
     assert record.fields["document_hash"] == hashlib.sha256(b"{ regions { name } }").hexdigest()  # type: ignore[attr-defined]
 
 
-def test_trust_documents_refuses_a_file_that_is_not_graphql(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_trust_documents_refuses_a_file_that_is_not_graphql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     broken = tmp_path / "broken.graphql"
     broken.write_text("{ regions {")
     monkeypatch.setenv("TRUSTED_DOCUMENTS_FILE", str(tmp_path / "t.json"))

@@ -16,14 +16,19 @@ from tests.services import StoreUrls
 @pytest.fixture
 async def production(seeded: StoreUrls, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gateway]:
     settings = settings_for(
-        seeded, tmp_path_factory.mktemp("production"), environment="production", redis_prefix=redis_prefix("prod")
+        seeded,
+        tmp_path_factory.mktemp("production"),
+        environment="production",
+        redis_prefix=redis_prefix("prod"),
     )
     async for running in start_gateway(settings):
         yield running
 
 
 async def test_introspection_is_off(production: Gateway) -> None:
-    body = (await production.client.post("/graphql", json={"query": "{ __schema { types { name } } }"})).json()
+    body = (
+        await production.client.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+    ).json()
     assert "data" not in body
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
@@ -58,7 +63,9 @@ async def test_unexpected_errors_are_masked_with_the_request_id(production: Gate
     regions["SCAL"] = broken(original.store)
     try:
         response = await production.post(
-            "{ claims(search: {}) { totalCount } }", as_user="dana.reyes", headers={"x-request-id": "mask-me-1"}
+            "{ claims(search: {}) { totalCount } }",
+            as_user="dana.reyes",
+            headers={"x-request-id": "mask-me-1"},
         )
     finally:
         regions["SCAL"] = original

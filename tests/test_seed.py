@@ -87,8 +87,12 @@ CLAIMS = {
         None,
     ),
     "CO0000000001": Expected(
-        "CO", "84-2000002", ("M300000001", "Casey", "Wu", date(1959, 6, 14), "HMO"), "5400.00", "DENIED", "F2",
-        None,
+        "CO", "84-2000002", ("M300000001", "Casey", "Wu", date(1959, 6, 14), "DEDUCTIBLE_HMO"), "5400.00",
+        "DENIED", "F2", None,
+    ),
+    "CO0000000002": Expected(
+        "CO", "84-2000002", ("M300000001", "Casey", "Wu", date(1959, 6, 14), "DEDUCTIBLE_HMO"), "6800.00",
+        "PAID", "F1", ("EFT", "Front Range Orthopedics", "2400.00", "EFT20260410001", date(2026, 4, 10)),
     ),
     "HI0000000001": Expected(
         "HI", "99-3000003", ("M400000001", "Kai", "Akana", date(2001, 2, 28), "HMO"), "180.00", "IN_PROCESS",
@@ -107,6 +111,9 @@ CLAIMS = {
         ("EFT", "Peachtree Pediatrics", "240.00", "EFT20260110003", date(2026, 1, 10)),
     ),
 }  # fmt: skip
+
+# The demo coverage table: members covered otherwise than from 2025-01-01 to 2026-12-31.
+COVERED = {"M200000001": (date(2024, 7, 1), None), "M300000001": (date(2025, 1, 1), None)}
 
 VALID_EIN_PREFIXES = set(range(10, 100)) - {17, 18, 19, 28, 29, 49, 69, 70, 78, 79, 89, 96, 97}
 DIRECTORY_TABLES = (entities, agreements, tpa_attestations, users, associations)
@@ -207,7 +214,9 @@ async def test_fixed_claims_come_back_exactly_as_written(seeded: Stores) -> None
             row["plan_type"],
         )
         assert member == expected.member
-        assert (row["coverage_from"], row["coverage_to"]) == (date(2025, 1, 1), date(2026, 12, 31))
+        assert (row["coverage_from"], row["coverage_to"]) == COVERED.get(
+            row["member_number"], (date(2025, 1, 1), date(2026, 12, 31))
+        )
         assert row["billed_amount"] == Decimal(expected.billed)
         assert (row["status"], row["status_category"]) == (expected.status, expected.category)
         payment = None

@@ -21,12 +21,16 @@ async def test_a_foreign_origin_is_refused_and_a_listed_one_accepted(tmp_path: P
         endpoint = url.replace("http", "ws") + "/graphql"
         with pytest.raises(InvalidStatus) as refused:
             async with websockets.connect(
-                endpoint, subprotocols=["graphql-transport-ws"], origin="https://evil.example"  # type: ignore[arg-type]
+                endpoint,
+                subprotocols=["graphql-transport-ws"],
+                origin="https://evil.example",  # type: ignore[arg-type]
             ):
                 pass
         assert refused.value.response.status_code == 403
         async with websockets.connect(
-            endpoint, subprotocols=["graphql-transport-ws"], origin="https://portal.example"  # type: ignore[arg-type]
+            endpoint,
+            subprotocols=["graphql-transport-ws"],
+            origin="https://portal.example",  # type: ignore[arg-type]
         ) as socket:
             await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
             assert json.loads(await socket.recv())["type"] == "connection_ack"

@@ -13,6 +13,7 @@ import { PendingRequests } from "./screens/account/PendingRequests";
 import { WorkQueue } from "./screens/account/WorkQueue";
 import { ClaimPage } from "./screens/claims/ClaimPage";
 import { ClaimSearch } from "./screens/claims/ClaimSearch";
+import { Eligibility } from "./screens/eligibility/Eligibility";
 import { AgreementPage, TpaAttestationPage } from "./screens/enroll/Agreements";
 import { RegistrationPage } from "./screens/enroll/Registration";
 import { SupportCasePage } from "./screens/enroll/SupportCase";
@@ -152,6 +153,7 @@ function SignedIn({ mfaEnrollmentRequired }: { mfaEnrollmentRequired: boolean })
   let params: Record<string, string> | null;
   if ((params = match("/claims/:id", path))) screen = <ClaimPage id={params.id ?? ""} />;
   else if (path === "/claims" || path === "/" || path === "/sign-on") screen = <ClaimSearch viewer={viewerResult.data} />;
+  else if (path === "/eligibility") screen = <Eligibility viewer={viewerResult.data} />;
   else if (path === "/messages") screen = <MyMessages />;
   else if (path === "/account" || path.startsWith("/account/"))
     screen = <MyAccount viewer={viewerResult.data} setupOnly={setupOnly} />;
@@ -177,6 +179,9 @@ function SignedIn({ mfaEnrollmentRequired }: { mfaEnrollmentRequired: boolean })
               {setupOnly ? null : (
               <>
               <NavLink to="/claims" label="Claims" current={path.startsWith("/claims")} />
+              {representative ? null : (
+                <NavLink to="/eligibility" label="Eligibility & Benefits" current={path === "/eligibility"} />
+              )}
               <NavLink
                 to="/messages"
                 label="My Messages"

@@ -294,6 +294,9 @@ export const PLAN_LABELS: Record<PlanType, string> = {
   PPO: "PPO",
   POS: "POS",
   OUT_OF_AREA: "Out of area (OOA)",
+  DEDUCTIBLE_HMO: "Deductible HMO",
+  MEDICARE_ADVANTAGE: "Medicare Advantage",
+  MEDICAID: "Medicaid",
 };
 
 export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {

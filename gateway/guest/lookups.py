@@ -17,7 +17,8 @@ from gateway.errors import RegionUnavailable
 from gateway.guest.audit import GuestAction, GuestOutcome, record_lookup
 from gateway.guest.throttle import admit_lookup, member_key
 from regions.base.adapter import RegionAdapter
-from regions.base.records import ClaimRecord, ClaimStatus, MemberRecord, PaymentRecord, PlanType
+from regions.base.coverage import CoverageRecord, MemberCoverage, MemberKey, coverage_on
+from regions.base.records import ClaimRecord, ClaimStatus, PaymentRecord, PlanType
 
 Found = TypeVar("Found")
 
@@ -113,7 +114,7 @@ async def claim_status(context: GatewayContext, keys: ClaimStatusKeys) -> ClaimS
     plan_guidance = None if matched is None else adapter.guest_plan_guidance(matched.member.plan_type)
     if matched is None:
         outcome = GuestOutcome.NOT_FOUND
-        answer = ClaimStatusAnswer(claim=None, guidance=adapter.rules.guest_guidance.claim_not_found)
+        answer = ClaimStatusAnswer(claim=None, guidance=adapter.rules.guidance.claim_not_found)
     elif plan_guidance is not None:
         # Said only once every key matched: to a guesser it is as silent as any other miss.
         outcome = GuestOutcome.PLAN_NOT_ANSWERED
@@ -127,37 +128,36 @@ async def claim_status(context: GatewayContext, keys: ClaimStatusKeys) -> ClaimS
 
 
 async def eligibility(context: GatewayContext, keys: EligibilityKeys) -> EligibilityAnswer:
-    """The member's eligibility when every key matches, or the region's guidance for a miss."""
+    """The member's eligibility today when every key matches, from the coverage records signed-in
+    eligibility reads too; or the region's guidance."""
     started = time.monotonic()
     action = GuestAction.ELIGIBILITY
     member_id = canonical_id(keys.member_id)
     member = await member_key(context, keys.region, member_id)
     await admit_lookup(context, action, keys.region, member)
-    adapter, found = await _ask_region(context, action, keys.region, member, _member_by_id(member_id))
-    matched = (
-        found
-        if found is not None
-        and all(
-            (
-                found.date_of_birth == keys.member_date_of_birth,
-                hmac.compare_digest(
-                    canonical_name(found.last_name).encode(), canonical_name(keys.member_last_name).encode()
-                ),
-            )
-        )
-        else None
-    )
-    if matched is None:
+    wanted = MemberKey(member_id, keys.member_date_of_birth)
+    adapter, found = await _ask_region(context, action, keys.region, member, _member_by_keys(wanted))
+    coverage = None
+    if found is not None and hmac.compare_digest(
+        canonical_name(found.member.last_name).encode(), canonical_name(keys.member_last_name).encode()
+    ):
+        coverage = coverage_on(found.coverages, _today())
+    miss = adapter.rules.guidance.eligibility_not_found
+    if coverage is None:
         outcome = GuestOutcome.NOT_FOUND
-        answer = EligibilityAnswer(
-            eligibility=None, guidance=adapter.rules.guest_guidance.eligibility_not_found
-        )
+        answer = EligibilityAnswer(eligibility=None, guidance=miss)
+    elif not adapter.serves_in_portal(coverage.plan_type):
+        # Said only once every key matched: to a guesser it is as silent as any other miss. A plan served
+        # elsewhere without guidance of the region's own is a miss.
+        guidance = adapter.outside_portal_guidance(coverage.plan_type)
+        outcome = GuestOutcome.PLAN_NOT_ANSWERED if guidance else GuestOutcome.NOT_FOUND
+        answer = EligibilityAnswer(eligibility=None, guidance=guidance or miss)
     else:
         outcome = GuestOutcome.FOUND
-        # Eligibility is answered for every plan; where the plan's claims and benefits are served
-        # elsewhere, the guidance says where.
+        # Where the plan's claims status is served elsewhere (self-funded), the guidance says where.
         answer = EligibilityAnswer(
-            eligibility=_guest_eligibility(matched), guidance=adapter.guest_plan_guidance(matched.plan_type)
+            eligibility=_guest_eligibility(member_id, coverage),
+            guidance=adapter.guest_plan_guidance(coverage.plan_type),
         )
     await record_lookup(context, action, outcome, region=keys.region, member=member)
     await _pad(context, started)
@@ -172,17 +172,19 @@ def _claim_by_number(claim_number: str) -> Callable[[RegionAdapter], Awaitable[C
         if len(claim_number) > _MAX_KEY_LENGTH:
             return None
         # The adapter refuses a number that is not the region's format without asking its store: a
-        # malformed number gets the same miss as a wrong one (and the same time, see `_pad`).
-        return (await adapter.claims_by_numbers([claim_number])).get(claim_number)
+        # malformed number gets the same miss as a wrong one (and the same time, see `_pad`). Claims of
+        # plans served outside the portal are found too, to be answered with the region's guidance.
+        found = await adapter.claims_by_numbers([claim_number], with_plans_outside_portal=True)
+        return found.get(claim_number)
 
     return lookup
 
 
-def _member_by_id(member_id: str) -> Callable[[RegionAdapter], Awaitable[MemberRecord | None]]:
-    async def lookup(adapter: RegionAdapter) -> MemberRecord | None:
-        if not member_id or len(member_id) > _MAX_KEY_LENGTH:
+def _member_by_keys(wanted: MemberKey) -> Callable[[RegionAdapter], Awaitable[MemberCoverage | None]]:
+    async def lookup(adapter: RegionAdapter) -> MemberCoverage | None:
+        if not wanted.member_id or len(wanted.member_id) > _MAX_KEY_LENGTH:
             return None
-        return (await adapter.members_by_member_ids([member_id])).get(member_id)
+        return (await adapter.find_members([wanted])).get(wanted)
 
     return lookup
 
@@ -221,19 +223,17 @@ def _guest_claim(claim: ClaimRecord) -> GuestClaim:
     )
 
 
-def _guest_eligibility(member: MemberRecord) -> GuestEligibility:
-    today = datetime.now(UTC).date()
-    eligible = (
-        member.coverage_from is not None
-        and member.coverage_from <= today
-        and (member.coverage_to is None or today <= member.coverage_to)
-    )
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _guest_eligibility(member_id: str, coverage: CoverageRecord) -> GuestEligibility:
     return GuestEligibility(
-        member_id=member.member_id,
-        eligible=eligible,
-        plan_type=member.plan_type,
-        coverage_from=member.coverage_from,
-        coverage_to=member.coverage_to,
+        member_id=member_id,
+        eligible=coverage.covers(_today()),
+        plan_type=coverage.plan_type,
+        coverage_from=coverage.coverage_from,
+        coverage_to=coverage.coverage_to,
     )
 
 

@@ -5,20 +5,11 @@ where it asks for what a partner may not do, and written to the audit trail unde
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    OperationType,
-    SelectionSetNode,
-)
+from graphql import DocumentNode, OperationDefinitionNode, OperationType
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
@@ -26,6 +17,7 @@ from strawberry.types import ExecutionContext
 from gateway import access
 from gateway.auth.principal import PartnerAllowance, Principal
 from gateway.context import GatewayContext
+from gateway.documents import fields_of, fragments_of
 from gateway.errors import Forbidden, GatewayError, QueryTooComplex, RateLimited
 from gateway.limits import QueryLimits, measure
 from gateway.partners.records import Scope
@@ -55,25 +47,8 @@ def root_fields(document: DocumentNode, operation_name: str | None) -> tuple[Ope
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return None
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-
-    def names(selection_set: SelectionSetNode, entered: frozenset[str]) -> Iterator[str]:
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                yield selection.name.value
-            elif isinstance(selection, InlineFragmentNode):
-                yield from names(selection.selection_set, entered)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                # Validation refuses cycles before execution; `entered` only keeps this walk finite.
-                if name in fragments and name not in entered:
-                    yield from names(fragments[name].selection_set, entered | {name})
-
-    return operation.operation, list(dict.fromkeys(names(operation.selection_set, frozenset())))
+    fields = fields_of([operation.selection_set], fragments_of(document))
+    return operation.operation, list(dict.fromkeys(field.name.value for field in fields))
 
 
 def refusal(principal: Principal, operation_type: OperationType, fields: list[str]) -> Forbidden | None:
@@ -177,11 +152,7 @@ def _cost(execution: ExecutionContext, operation: OperationDefinitionNode, limit
     """The operation's cost as the limits measure it (gateway/limits.py): what the client is charged."""
     document = execution.graphql_document
     assert document is not None
-    fragments: Mapping[str, FragmentDefinitionNode] = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
+    fragments = fragments_of(document)
     return measure(execution.schema._schema, operation, fragments, execution.variables or {}, limits).cost
 
 

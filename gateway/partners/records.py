@@ -14,6 +14,7 @@ class Scope(Enum):
     MESSAGES_READ = "messages:read"
     MESSAGES_WRITE = "messages:write"
     CLINICAL_READ = "clinical:read"
+    ELIGIBILITY_READ = "eligibility:read"
 
 
 SCOPES: frozenset[str] = frozenset(scope.value for scope in Scope)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from gateway.directory import records as directory
+from regions.base import coverage
 from regions.base import records as regional
 from regions.base.registry import REGION_CODES
 
@@ -26,6 +27,9 @@ for vocabulary in (
     regional.MessageFolder,
     regional.RfiSubtopic,
     regional.ClaimAction,
+    coverage.Network,
+    coverage.AccumulatorKind,
+    coverage.CoverageLevel,
 ):
     strawberry.enum(vocabulary)
 

@@ -15,18 +15,15 @@ from graphql import (
     DocumentNode,
     EnumValueNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
+    GraphQLNamedType,
     ObjectValueNode,
-    SelectionSetNode,
     VariableNode,
 )
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 from gateway.context import GatewayContext, Info
-from gateway.documents import PerDocument
+from gateway.documents import PerDocument, SelectionMeasure, SelectionWalk, fragments_of
 from gateway.guest import lookups
 from gateway.guest.audit import GuestAction
 from gateway.guest.throttle import AskedLookup, admit_request
@@ -190,39 +187,32 @@ _GuestFields: TypeAlias = Counter[tuple[GuestAction, _RegionSource]]
 _GUEST_FIELDS_ASKED: PerDocument[_GuestFields] = PerDocument()
 
 
+class _GuestFieldsAsked(SelectionMeasure[_GuestFields]):
+    """Every occurrence of a guest field, with where its `input` names its region."""
+
+    def zero(self) -> _GuestFields:
+        return Counter()
+
+    def add(self, total: _GuestFields, part: _GuestFields) -> _GuestFields:
+        # A new sum (`+`), never an update: a fragment's count is shared by every spread of it.
+        return total + part if part else total
+
+    def field(
+        self, walk: SelectionWalk[_GuestFields], field: FieldNode, parent: GraphQLNamedType | None
+    ) -> _GuestFields:
+        action = GUEST_FIELDS.get(field.name.value)
+        if action is not None:
+            return Counter({(action, _region_source(field)): 1})
+        return walk.measure(field.selection_set, None)
+
+
 def _guest_fields(document: DocumentNode, operation_name: str | None) -> _GuestFields:
-    """Each fragment is walked once, so a document of fragments that spread each other many times over
-    costs no more than its size."""
+    """Through the one linear walk (gateway/documents.py): a document of fragments that spread each other
+    many times over costs no more than its size."""
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return Counter()
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-    counted: dict[str, _GuestFields] = {}
-
-    def count(selection_set: SelectionSetNode | None, entered: frozenset[str]) -> _GuestFields:
-        found: _GuestFields = Counter()
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                action = GUEST_FIELDS.get(selection.name.value)
-                if action is not None:
-                    found[action, _region_source(selection)] += 1
-                else:
-                    found.update(count(selection.selection_set, entered))
-            elif isinstance(selection, InlineFragmentNode):
-                found.update(count(selection.selection_set, entered))
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                # Validation refuses cycles before execution; `entered` only keeps this walk finite.
-                if name not in counted and name in fragments and name not in entered:
-                    counted[name] = count(fragments[name].selection_set, entered | {name})
-                found.update(counted.get(name, Counter()))
-        return found
-
-    return count(operation.selection_set, frozenset())
+    return SelectionWalk(_GuestFieldsAsked(), fragments_of(document)).measure(operation.selection_set, None)
 
 
 def _region_source(field: FieldNode) -> _RegionSource:

@@ -13,9 +13,10 @@ from collections.abc import Awaitable, Sequence
 from enum import Enum
 from typing import Any, Final, Protocol, TypeVar, cast
 
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
+from graphql import FieldNode
 
 from gateway.context import Info
+from gateway.documents import fields_of
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -90,31 +91,11 @@ def selected(info: Info, *path: str) -> frozenset[str]:
     for name in path:
         level = [
             field.selection_set
-            for field in _fields(level, fragments)
+            for field in fields_of(level, fragments)
             if field.name.value == name and field.selection_set is not None
         ]
-    names = frozenset(field.name.value for field in _fields(level, fragments))
+    names = frozenset(field.name.value for field in fields_of(level, fragments))
     if len(_LOOKAHEAD) >= _LOOKAHEAD_SIZE:
         _LOOKAHEAD.clear()
     _LOOKAHEAD[key] = (list(nodes), names)
     return names
-
-
-def _fields(selection_sets: list[SelectionSetNode], fragments: Any) -> list[FieldNode]:
-    """The fields of some selection sets, through fragment spreads and inline fragments."""
-    found: list[FieldNode] = []
-    pending = list(selection_sets)
-    entered: set[str] = set()
-    while pending:
-        for selection in pending.pop().selections:
-            if isinstance(selection, FieldNode):
-                found.append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                pending.append(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                if fragment is not None and name not in entered:
-                    entered.add(name)
-                    pending.append(fragment.selection_set)
-    return found

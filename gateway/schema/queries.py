@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 import strawberry
 
+from gateway.accounts.tax_ids import valid_tax_id
 from gateway.context import Info
 from gateway.errors import BadUserInput, Unauthenticated
 from gateway.schema.associations import AssociationConnection, pending_associations
@@ -16,14 +16,6 @@ from gateway.schema.nodes import resolve_node
 from gateway.schema.regions import Region, all_regions
 from gateway.schema.relay import MAX_FIRST, Node
 from gateway.schema.users import User, Viewer
-
-_TAX_ID = re.compile(r"(\d{2})-?(\d{7})")
-
-
-def normalise_tax_id(tax_id: str) -> str | None:
-    """NN-NNNNNNN from a Tax ID typed with or without its dash; None when it is not nine digits."""
-    match = _TAX_ID.fullmatch(tax_id.strip())
-    return None if match is None else f"{match[1]}-{match[2]}"
 
 
 @strawberry.type
@@ -60,7 +52,7 @@ class Query:
     async def entity(self, info: Info, tax_id: str) -> ProviderEntity | None:
         if not info.context.principal.signed_in:
             raise Unauthenticated()
-        normalised = normalise_tax_id(tax_id)
+        normalised = valid_tax_id(tax_id)
         if normalised is None:
             return None
         record = await info.context.loaders.entity_by_tax_id.load(normalised)

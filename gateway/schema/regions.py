@@ -7,6 +7,7 @@ from functools import cache
 import strawberry
 
 from gateway.schema.enums import RegionCode
+from regions.base.records import PlanType
 from regions.base.registry import ADAPTERS
 
 
@@ -46,6 +47,17 @@ class Region:
     behavioral_health_support_email: str | None = strawberry.field(
         description="Tridiuum behavioral health portal support (California regions)."
     )
+    plans_outside_portal: list[PlanType] = strawberry.field(
+        description=(
+            "Plans whose claims, eligibility and authorizations this region serves outside the portal "
+            "(Northern California: Self-Funded, PPO, POS and OOA)."
+        )
+    )
+    online_authorization_requests: bool = strawberry.field(
+        description=(
+            "Providers may request referrals and authorizations online here (Colorado's Affiliate Link)."
+        )
+    )
 
 
 @cache
@@ -70,6 +82,9 @@ def region(code: str) -> Region:
         ),
         provider_relations=relations,
         behavioral_health_support_email=rules.behavioral_health_support_email,
+        # In the order the vocabulary lists them, whatever the set's order.
+        plans_outside_portal=[plan for plan in PlanType if plan in rules.plans_outside_portal],
+        online_authorization_requests=rules.online_authorization_requests,
     )
 
 

@@ -24,6 +24,7 @@ from gateway.schema.associations import Association
 from gateway.schema.attestations import AttestationMutation, AttestationQuery, TpaAttestation
 from gateway.schema.claim_actions import ClaimActionMutation, InBasketSubscription
 from gateway.schema.claims import Claim
+from gateway.schema.eligibility import EligibilityQuery
 from gateway.schema.enrollment import EnrollmentMutation
 from gateway.schema.entities import Provider, ProviderEntity
 from gateway.schema.guest import GuestLookupCounter, GuestQuery
@@ -76,7 +77,7 @@ class OperationTypeRecorder(SchemaExtension):
 
 
 # Each domain contributes its own root fields; add a domain's class to the tuple of its root.
-QUERY_PARTS: tuple[type, ...] = (Query, GuestQuery, AttestationQuery)
+QUERY_PARTS: tuple[type, ...] = (Query, GuestQuery, EligibilityQuery, AttestationQuery)
 MUTATION_PARTS: tuple[type, ...] = (
     AccountMutation,
     EnrollmentMutation,
@@ -97,9 +98,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions: list[Any] = [
         # The caches live at module level, shared by every request (factories: one instance a request).
         lambda: ParserCache(maxsize=512),
+        # Before validation: the limits refuse what would cost the validation rules too much work.
+        limits_extension(settings.limits),
         ValidatedDocuments,
         OperationTypeRecorder,
-        limits_extension(settings.limits),
         # Guest look-ups are counted against the caller's address before anything executes.
         GuestLookupCounter,
         # Partner operations: per-client requests and cost a minute, scopes, audit (docs/partners.md).

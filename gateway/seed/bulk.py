@@ -11,15 +11,25 @@ from decimal import Decimal
 from typing import Final
 
 from gateway.directory.records import EntityKind
+from gateway.seed.coverage import (
+    PLAN_DESIGNS,
+    CoverageBook,
+    CoverageSpan,
+    generated_spans,
+    plan_mix,
+)
 from gateway.seed.fixed import (
+    CLAIMS,
     ENTITIES,
     FIXED_MEMBER_IDS,
     FIXED_TAX_IDS,
+    MEMBERS_WITHOUT_CLAIMS,
     MESSAGE_OWNER,
     DirectoryRows,
     RegionRows,
     Row,
     agreement_row,
+    fixed_coverage,
     fixed_region_entities,
     provider_name,
 )
@@ -35,6 +45,7 @@ from gateway.seed.names import (
     SPECIALTIES_BY_PRACTICE,
 )
 from gateway.seed.npi import npi_from
+from regions.base.coverage import Network
 from regions.base.records import (
     FINALIZED_STATUSES,
     STATUS_CATEGORY,
@@ -52,7 +63,6 @@ SEED_TODAY: Final = date(2026, 11, 1)
 LAST_DAY: Final = SEED_TODAY - timedelta(days=1)
 FIRST_RECEIPT: Final = date(2025, 5, 1)
 FIRST_GENERATED_CLAIM: Final = 1_000_000_000  # fixed claim numbers are all below it
-COVERAGE_TO: Final = date(2026, 12, 31)
 
 # IRS campus prefixes that are never assigned to an EIN.
 _UNASSIGNED_EIN_PREFIXES: Final = frozenset({17, 18, 19, 28, 29, 49, 69, 70, 78, 79, 89, 96, 97})
@@ -60,8 +70,8 @@ EIN_PREFIXES: Final = tuple(prefix for prefix in range(10, 100) if prefix not in
 # Member IDs start with the region's digit of DEMO_DATA.md (M1… SCAL to M7… GA).
 MEMBER_ID_DIGIT: Final = {"SCAL": "1", "NCAL": "2", "CO": "3", "HI": "4", "MAS": "5", "NW": "6", "GA": "7"}
 
-PLANS: Final = (PlanType.HMO, PlanType.SELF_FUNDED, PlanType.PPO, PlanType.POS, PlanType.OUT_OF_AREA)
-PLAN_WEIGHTS: Final = (80, 6, 6, 4, 4)
+# Share of generated members who join the family (contract) of the member before them, when on the same plan.
+FAMILY_SHARE: Final = 0.4
 STATUSES: Final = (
     ClaimStatus.PAID,
     ClaimStatus.IN_PROCESS,
@@ -245,14 +255,20 @@ class RegionGenerator:
         self.region = region
         self.rng = rng
         self.rows = rows
-        rules = ADAPTERS[region].rules
+        rules = self.rules = ADAPTERS[region].rules
         self.on_behalf_picker = rules.on_behalf_of_provider_picker
         self.acknowledgement_letters = rules.acknowledgement_letters
         self.generated_billers = [
             self._add_providers(entity) for entity in entities if entity.region == region
         ]
         self.fixed_billers = self._fixed_billers()
+        # Coverage draws from a stream of its own, derived from the region's without drawing from it: the
+        # claims are the same with or without it. (A tuple of ints hashes the same in every process.)
+        self.coverage_rng = random.Random(f"{region}:coverage:{hash(rng.getstate())}")
+        self.coverage = CoverageBook()
+        self._enrol_fixed_members()
         self.member_pks: list[int] = []
+        self.portal_member_pks: list[int] = []
         self._add_members(claims_per_region + fixed_entity_claims * len(self.fixed_billers))
         self.claims_per_region = claims_per_region
         self.fixed_entity_claims = fixed_entity_claims
@@ -306,10 +322,50 @@ class RegionGenerator:
             )
         return Biller(entity.tax_id, entity.name, tuple(provider_pks), entity.writers)
 
+    def _enrol_fixed_members(self) -> None:
+        """The fixed members' coverage, and what their fixed claims applied to it."""
+        fixed = {member.member_id: member for member in (claim.member for claim in CLAIMS)}
+        fixed.update((member.member_id, member) for _, member in MEMBERS_WITHOUT_CLAIMS)
+        digit = MEMBER_ID_DIGIT[self.region]
+        for row in self.rows.members:
+            member = fixed[row["member_id"]]
+            coverage = fixed_coverage(member.member_id)
+            design = PLAN_DESIGNS[member.plan]
+            span = CoverageSpan(
+                member.plan,
+                coverage.plan_name or design.names[-1],
+                f"{self.rules.name} Employer Group",
+                coverage.group_number or f"{digit}00100",
+                coverage.coverage_from,
+                coverage.coverage_to,
+                self._primary_care_provider(member.member_id),
+            )
+            self.coverage.enrol(row["id"], member.member_id, [span])
+            if coverage.other_out_of_pocket:
+                self.coverage.add_out_of_pocket(
+                    row["id"], (2026, Network.IN_NETWORK), coverage.other_out_of_pocket
+                )
+        for claim in self.rows.claims:
+            claim["deductible_applied"] = self.coverage.apply_claim(
+                claim["member_id"],
+                claim["service_from"],
+                ClaimStatus(claim["status"]),
+                claim["patient_responsibility"],
+            )
+
+    def _primary_care_provider(self, member_id: str) -> str | None:
+        """The first provider of the Tax ID that billed the member's first fixed claim, if any."""
+        claim = next((claim for claim in CLAIMS if claim.member.member_id == member_id), None)
+        if claim is None:
+            return None
+        return next((str(row["name"]) for row in self.rows.providers if row["tax_id"] == claim.tax_id), None)
+
     def _add_members(self, claim_count: int) -> None:
         rng = self.rng
         digit = MEMBER_ID_DIGIT[self.region]
         used = set(FIXED_MEMBER_IDS)
+        plans, weights = plan_mix(self.region)
+        family: tuple[str, PlanType, list[CoverageSpan]] | None = None
         for _ in range(max(40, claim_count // 3)):
             # Eight digits from 10000000 up: never the 00000001-style numbers of the fixed members.
             member_id = f"M{digit}{rng.randrange(10_000_000, 100_000_000)}"
@@ -319,18 +375,33 @@ class RegionGenerator:
             pk = len(self.rows.members) + 1
             self.member_pks.append(pk)
             enrolled = date(2012 + rng.randrange(13), rng.randint(1, 12), 1)
+            # Drawn in this order, so that the members (and every claim after them) stay as they were.
+            first_name, last_name = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            date_of_birth = date(1936, 1, 1) + timedelta(days=rng.randrange(32_500))
+            plan_type = rng.choices(plans, weights)[0]
+            if family is not None and family[1] is plan_type and self.coverage_rng.random() < FAMILY_SHARE:
+                # A spouse or child on the subscriber's contract: the same enrollments.
+                family_id, spans = family[0], family[2]
+            else:
+                group_number = f"{digit}{self.coverage_rng.randrange(10_000, 100_000)}"
+                spans = generated_spans(self.coverage_rng, self.region, plan_type, enrolled, group_number)
+                family_id = member_id
+                family = (family_id, plan_type, spans)
+            if plan_type not in self.rules.plans_outside_portal:
+                self.portal_member_pks.append(pk)
             self.rows.members.append(
                 {
                     "id": pk,
                     "member_id": member_id,
-                    "first_name": rng.choice(FIRST_NAMES),
-                    "last_name": rng.choice(LAST_NAMES),
-                    "date_of_birth": date(1936, 1, 1) + timedelta(days=rng.randrange(32_500)),
-                    "plan_type": rng.choices(PLANS, PLAN_WEIGHTS)[0].value,
-                    "coverage_from": enrolled,
-                    "coverage_to": COVERAGE_TO,
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "date_of_birth": date_of_birth,
+                    "plan_type": plan_type.value,
+                    "coverage_from": spans[0].coverage_from,
+                    "coverage_to": spans[-1].coverage_to,
                 }
             )
+            self.coverage.enrol(pk, family_id, spans)
 
     # -------------------------------------------------------------- claims
 
@@ -384,12 +455,16 @@ class RegionGenerator:
         payment = self._payment(biller, decided_on, paid) if status in PAYING_STATUSES else None
         pk = self.next_claim_pk
         self.next_claim_pk += 1
-        return {
+        claim: Row = {
             "id": pk,
             "claim_number": claim_number,
             "tax_id": biller.tax_id,
             "billing_provider_id": rng.choice(biller.provider_pks),
-            "member_id": rng.choice(self.member_pks),
+            # A fixed entity's claims are of members the portal answers for, so that its demo person has
+            # their full volume to page through (the demo data: at least 150 claims a region).
+            "member_id": rng.choice(
+                self.portal_member_pks if biller.tax_id in FIXED_TAX_IDS else self.member_pks
+            ),
             "service_from": service_from,
             "service_to": service_to,
             "received_on": received_on,
@@ -408,6 +483,10 @@ class RegionGenerator:
             "diagnosis_codes": rng.sample(DIAGNOSIS_CODES, rng.choices((1, 2, 3, 4), (50, 30, 14, 6))[0]),
             "updated_at": at(decided_on, rng),
         }
+        claim["deductible_applied"] = self.coverage.apply_claim(
+            claim["member_id"], service_from, status, claim["patient_responsibility"]
+        )
+        return claim
 
     def _adjudicate(self, status: ClaimStatus, billed: int) -> tuple[int | None, int | None, int | None]:
         """Allowed, paid and member cost share in cents: paid ≤ allowed ≤ billed, None before a decision."""

@@ -229,6 +229,8 @@ class FixedClaim:
     updated_at: datetime
 
 
+CASEY_WU: Final = FixedMember("M300000001", "Casey", "Wu", date(1959, 6, 14), PlanType.DEDUCTIBLE_HMO)
+
 CLAIMS: Final[tuple[FixedClaim, ...]] = (
     FixedClaim(
         region="SCAL",
@@ -296,7 +298,7 @@ CLAIMS: Final[tuple[FixedClaim, ...]] = (
         region="CO",
         claim_number="CO0000000001",
         tax_id="84-2000002",
-        member=FixedMember("M300000001", "Casey", "Wu", date(1959, 6, 14), PlanType.HMO),
+        member=CASEY_WU,
         billed=cents("5400.00"),
         status=ClaimStatus.DENIED,
         payment=None,
@@ -306,6 +308,29 @@ CLAIMS: Final[tuple[FixedClaim, ...]] = (
         diagnosis_codes=("M17.11", "M25.561"),
         status_detail="Denied: not medically necessary per clinical review (CARC 50).",
         updated_at=datetime(2026, 2, 11, 19, 10, tzinfo=UTC),
+    ),
+    # The knee arthroplasty of Casey Wu's approved prior authorization: the claim that met her 2026
+    # deductible (1500.00) and brought her out-of-pocket spending to 2100.00 (with 20 % coinsurance).
+    FixedClaim(
+        region="CO",
+        claim_number="CO0000000002",
+        tax_id="84-2000002",
+        member=CASEY_WU,
+        billed=cents("6800.00"),
+        status=ClaimStatus.PAID,
+        payment=FixedPayment(
+            "Front Range Orthopedics",
+            PaymentMethod.EFT,
+            "EFT20260410001",
+            cents("2400.00"),
+            date(2026, 4, 10),
+        ),
+        amounts=(cents("4500.00"), cents("2400.00"), cents("2100.00")),
+        service=(date(2026, 3, 12), date(2026, 3, 12)),
+        received_on=date(2026, 3, 20),
+        diagnosis_codes=("M17.11",),
+        status_detail="Paid at the contracted rate; $1,500.00 deductible and 20% coinsurance applied.",
+        updated_at=datetime(2026, 4, 10, 15, 0, tzinfo=UTC),
     ),
     FixedClaim(
         region="HI",
@@ -379,7 +404,39 @@ CLAIMS: Final[tuple[FixedClaim, ...]] = (
     ),
 )
 FIXED_CLAIM_NUMBERS: Final = frozenset(claim.claim_number for claim in CLAIMS)
-FIXED_MEMBER_IDS: Final = frozenset(claim.member.member_id for claim in CLAIMS)
+# Members of the demo's coverage table who have no claim (region, member).
+MEMBERS_WITHOUT_CLAIMS: Final[tuple[tuple[str, FixedMember], ...]] = (
+    ("NCAL", FixedMember("M200000002", "Pat", "Rivera", date(1971, 2, 17), PlanType.PPO)),
+    ("HI", FixedMember("M400000002", "Lani", "Kahale", date(1988, 8, 8), PlanType.HMO)),
+)
+FIXED_MEMBER_IDS: Final = frozenset(claim.member.member_id for claim in CLAIMS) | frozenset(
+    member.member_id for _, member in MEMBERS_WITHOUT_CLAIMS
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FixedCoverage:
+    """A fixed member's coverage where the demo data writes one; every other fixed member is covered by
+    their plan from COVERAGE_FROM to COVERAGE_TO."""
+
+    plan_name: str | None  # None: the plan design's usual name
+    group_number: str | None  # None: the region's fixed employer group
+    coverage_from: date
+    coverage_to: date | None
+    # Cost share of the 2026 plan year paid outside the claims here (pharmacy), in network.
+    other_out_of_pocket: Decimal = Decimal("0.00")
+
+
+FIXED_COVERAGE: Final[Mapping[str, FixedCoverage]] = {
+    # Out-of-pocket 270.00 of 3000.00: the claim's 50.00 copay and 220.00 of pharmacy copays.
+    "M100000001": FixedCoverage(
+        "Harbor Employees HMO", "100201", COVERAGE_FROM, COVERAGE_TO, cents("220.00")
+    ),
+    "M300000001": FixedCoverage("Deductible HMO 1500", "300118", COVERAGE_FROM, None),
+    "M200000001": FixedCoverage("Traditional HMO", "200774", date(2024, 7, 1), None),
+    "M200000002": FixedCoverage("Added Choice PPO", "200915", COVERAGE_FROM, None),
+    "M400000002": FixedCoverage("Traditional HMO", "400233", COVERAGE_FROM, date(2025, 12, 31)),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -615,13 +672,19 @@ def region_rows(region: str) -> RegionRows:
                 {"id": pk, "npi": npi, "name": name, "specialty": specialty, "tax_id": entity.tax_id}
             )
     claim_pk: dict[str, int] = {}
+    member_pk_of: dict[str, int] = {}
     for claim in (claim for claim in CLAIMS if claim.region == region):
-        member_pk = len(rows.members) + 1
-        rows.members.append(_member_row(member_pk, claim.member))
+        member_pk = member_pk_of.get(claim.member.member_id)
+        if member_pk is None:
+            member_pk = member_pk_of[claim.member.member_id] = len(rows.members) + 1
+            rows.members.append(_member_row(member_pk, claim.member))
         claim_pk[claim.claim_number] = len(rows.claims) + 1
         rows.claims.append(
             _claim_row(claim_pk[claim.claim_number], claim, first_provider[claim.tax_id], member_pk)
         )
+    for member_region, member in MEMBERS_WITHOUT_CLAIMS:
+        if member_region == region:
+            rows.members.append(_member_row(len(rows.members) + 1, member))
     message_pk: list[int] = []
     for message in MESSAGES:
         if message.claim_number not in claim_pk:
@@ -668,7 +731,13 @@ def region_rows(region: str) -> RegionRows:
     return rows
 
 
+def fixed_coverage(member_id: str) -> FixedCoverage:
+    """A fixed member's coverage: the demo data's own, else their plan from COVERAGE_FROM to COVERAGE_TO."""
+    return FIXED_COVERAGE.get(member_id) or FixedCoverage(None, None, COVERAGE_FROM, COVERAGE_TO)
+
+
 def _member_row(pk: int, member: FixedMember) -> Row:
+    coverage = fixed_coverage(member.member_id)
     return {
         "id": pk,
         "member_id": member.member_id,
@@ -676,8 +745,8 @@ def _member_row(pk: int, member: FixedMember) -> Row:
         "last_name": member.last_name,
         "date_of_birth": member.date_of_birth,
         "plan_type": member.plan.value,
-        "coverage_from": COVERAGE_FROM,
-        "coverage_to": COVERAGE_TO,
+        "coverage_from": coverage.coverage_from,
+        "coverage_to": coverage.coverage_to,
     }
 
 
@@ -756,7 +825,9 @@ PARTNER_CLIENTS: Final[tuple[FixedPartnerClient, ...]] = (
         client_id="summit-billing",
         name="Summit Billing Services",
         secret="demo-partner-secret",
-        scopes=("claims:read", "messages:read", "messages:write"),
+        # Patient verification is a billing company's work too (the Online Affiliate FAQ): eligibility,
+        # never clinical data.
+        scopes=("claims:read", "eligibility:read", "messages:read", "messages:write"),
         bindings=(("GA", "58-6000006"),),
     ),
 )

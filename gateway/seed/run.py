@@ -31,7 +31,16 @@ from gateway.directory.tables import (
 from gateway.seed.bulk import RegionGenerator, plan_directory
 from gateway.seed.fixed import DirectoryRows, Row, directory_rows, partner_rows, region_rows
 from regions.base.registry import REGION_CODES
-from regions.base.tables import attachments, claims, members, messages, providers
+from regions.base.tables import (
+    accumulators,
+    attachments,
+    benefits,
+    claims,
+    coverages,
+    members,
+    messages,
+    providers,
+)
 
 BATCH_SIZE = 2_000
 # Children before parents, so every delete is FK-safe. Sessions are not seeded, but they hang off users.
@@ -50,7 +59,16 @@ DIRECTORY_TABLES: tuple[Table, ...] = (
     users,
     entities,
 )
-REGION_TABLES: tuple[Table, ...] = (attachments, messages, claims, members, providers)
+REGION_TABLES: tuple[Table, ...] = (
+    attachments,
+    messages,
+    claims,
+    benefits,
+    accumulators,
+    coverages,
+    members,
+    providers,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +206,11 @@ async def _write_region(engine: AsyncEngine, generator: RegionGenerator, bar: tq
             claim_count += len(claim_rows)
             message_count += len(message_rows)
             bar.update(len(claim_rows))
+        # Last: the accumulators count what the claims applied to them.
+        coverage_rows, benefit_rows, accumulator_rows = generator.coverage.rows()
+        await _insert(connection, coverages, coverage_rows)
+        await _insert(connection, benefits, benefit_rows)
+        await _insert(connection, accumulators, accumulator_rows)
         await _move_sequences_past(connection, REGION_TABLES)
     return RegionCounts(
         providers=len(rows.providers),

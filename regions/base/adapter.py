@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
 
+from regions.base.coverage import (
+    CoverageLookup,
+    Eligibility,
+    MemberCoverage,
+    MemberKey,
+    ServedElsewhere,
+    eligibility_on,
+)
 from regions.base.errors import InvalidClaimNumberError
 from regions.base.queries import ClaimSearch, MessageSearch, ProviderSearch
 from regions.base.records import (
@@ -83,18 +92,28 @@ class RegionAdapter:
             actions.append(ClaimAction.FILE_DISPUTE)
         return tuple(actions)
 
-    def guest_plan_guidance(self, plan_type: PlanType) -> str | None:
-        """Hook: what guest look-ups say about a member of this plan instead of a claim's status, or
-        None when the guest claim status tool answers for the plan.
+    def outside_portal_guidance(self, plan_type: PlanType) -> str | None:
+        """Hook: what the portal says about a member of a plan this region serves outside it, or None
+        where the region publishes nothing for the plan (then the answer is that of any miss).
 
-        Default (seed 003): "Self-Funded, PPO, POS or OOA member claims may not be available in this
-        self-service tool", with the guidance of `rules.guest_guidance`.
+        Default: the region's own words for the plan in `rules.guidance.outside_portal`.
         """
-        guidance = self.rules.guest_guidance
+        return self.rules.guidance.for_plan_outside_portal(plan_type)
+
+    def guest_plan_guidance(self, plan_type: PlanType) -> str | None:
+        """Hook: what guest claim status says about a member of this plan instead of a claim's status, or
+        None when it answers for the plan.
+
+        Default: a plan the region serves outside the portal gets the region's guidance (the Northern
+        California welcome page); self-funded claims status is the National Self-Funding Program's in
+        every region (the Colorado welcome page:
+        "To view self-funded claims status, please follow the instructions on the National Self-Funding
+        Program Provider Portal Summary").
+        """
+        if plan_type in self.rules.plans_outside_portal:
+            return self.outside_portal_guidance(plan_type) or self.rules.guidance.claim_not_found
         if plan_type is PlanType.SELF_FUNDED:
-            return guidance.self_funded
-        if plan_type in {PlanType.PPO, PlanType.POS, PlanType.OUT_OF_AREA}:
-            return guidance.ppo_pos_out_of_area
+            return self.rules.guidance.self_funded
         return None
 
     def offers_provider_picker(self) -> bool:
@@ -134,22 +153,72 @@ class RegionAdapter:
     async def ping(self) -> None:
         await self.store.ping()
 
-    async def claims_by_pks(self, pks: Sequence[int]) -> dict[int, ClaimRecord]:
-        return await self.store.claims_by_pks(pks)
+    def serves_in_portal(self, plan_type: PlanType) -> bool:
+        """Whether the portal answers for members of this plan here (`rules.plans_outside_portal`)."""
+        return plan_type not in self.rules.plans_outside_portal
 
-    async def claims_by_numbers(self, claim_numbers: Sequence[str]) -> dict[str, ClaimRecord]:
+    async def claims_by_pks(self, pks: Sequence[int]) -> dict[int, ClaimRecord]:
+        """Claims of plans served in the portal; the others are not found."""
+        found = await self.store.claims_by_pks(pks)
+        return {pk: claim for pk, claim in found.items() if self.serves_in_portal(claim.member.plan_type)}
+
+    async def claims_by_numbers(
+        self, claim_numbers: Sequence[str], *, with_plans_outside_portal: bool = False
+    ) -> dict[str, ClaimRecord]:
+        """Claims by number; those of plans served outside the portal only with
+        `with_plans_outside_portal`, for a caller that answers them with the region's guidance."""
         valid = [number for number in claim_numbers if self.is_own_claim_number(number)]
         if not valid:
             return {}
-        return await self.store.claims_by_numbers(valid)
+        found = await self.store.claims_by_numbers(valid)
+        if with_plans_outside_portal:
+            return found
+        return {
+            number: claim for number, claim in found.items() if self.serves_in_portal(claim.member.plan_type)
+        }
 
     async def search_claims(self, search: ClaimSearch) -> Page[ClaimRecord]:
+        """A page of claims, of plans served in the portal only: the others are neither listed nor
+        counted."""
         if search.claim_number is not None and not self.is_own_claim_number(search.claim_number):
             return Page(items=[], has_more=False, total=0 if search.with_total else None)
+        if self.rules.plans_outside_portal:
+            search = replace(search, excluded_plans=search.excluded_plans | self.rules.plans_outside_portal)
         return await self.store.search_claims(search)
 
     async def members_by_member_ids(self, member_ids: Sequence[str]) -> dict[str, MemberRecord]:
         return await self.store.members_by_member_ids(member_ids)
+
+    async def find_members(self, keys: Sequence[MemberKey]) -> dict[MemberKey, MemberCoverage]:
+        """Members by their exact member id and date of birth, with their coverage, whatever their plan;
+        see `eligibility` for what the portal answers with."""
+        return await self.store.find_members(keys)
+
+    async def eligibility(
+        self, lookups: Sequence[CoverageLookup]
+    ) -> dict[CoverageLookup, Eligibility | ServedElsewhere]:
+        """Eligibility and benefits for each look-up, in one call to the store. A look-up that finds no
+        member with both keys, no coverage, or a plan served outside the portal without guidance of the
+        region's own is missing from the answer: every miss is the same."""
+        found = await self.store.find_members([lookup.member for lookup in lookups])
+        answers: dict[CoverageLookup, Eligibility | ServedElsewhere] = {}
+        for lookup in lookups:
+            member = found.get(lookup.member)
+            answer = (
+                None
+                if member is None
+                else eligibility_on(member, lookup.date_of_service, lookup.service_types)
+            )
+            if answer is None:
+                continue
+            plan_type = answer.coverage.plan_type
+            if self.serves_in_portal(plan_type):
+                answers[lookup] = answer
+                continue
+            guidance = self.outside_portal_guidance(plan_type)
+            if guidance is not None:
+                answers[lookup] = ServedElsewhere(self.code, plan_type, guidance)
+        return answers
 
     async def providers_by_pks(self, pks: Sequence[int]) -> dict[int, ProviderRecord]:
         return await self.store.providers_by_pks(pks)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from regions.base.records import ClaimStatus, MessageFolder
+from regions.base.records import ClaimStatus, MessageFolder, PlanType
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,8 @@ class ClaimSearch:
     with_total: bool = False
     # The fields of the claim records the page needs (regions/base/rows.py `claim_reading`); None: all.
     fields: frozenset[str] | None = None
+    # Claims of members of these plans are neither listed nor counted (the region serves them elsewhere).
+    excluded_plans: frozenset[PlanType] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,6 +81,9 @@ class PlanType(Enum):
     PPO = "PPO"
     POS = "POS"
     OUT_OF_AREA = "OUT_OF_AREA"
+    DEDUCTIBLE_HMO = "DEDUCTIBLE_HMO"
+    MEDICARE_ADVANTAGE = "MEDICARE_ADVANTAGE"
+    MEDICAID = "MEDICAID"
 
 
 class PaymentMethod(Enum):

@@ -26,6 +26,8 @@ from sqlalchemy import bindparam as _bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from regions.base.coverage import MemberCoverage, MemberKey
+from regions.base.coverage_rows import member_coverage_select, member_coverages
 from regions.base.queries import (
     ClaimSearch,
     MessageSearch,
@@ -126,9 +128,16 @@ class RegionStore:
         received_to = search.received_to is not None
         after = search.after is not None
         reading = claim_reading(search.fields)
+        excluding = bool(search.excluded_plans)
+        one_plan, excluded_plans = keys(sorted(plan.value for plan in search.excluded_plans))
 
         def build() -> tuple[Select[Any], Select[Any]]:
             conditions = [one_of(claims.c.tax_id, "tax_ids", one_tax_id)]
+            if excluding:
+                served_elsewhere = select(members.c.id).where(
+                    one_of(members.c.plan_type, "excluded_plans", one_plan)
+                )
+                conditions.append(claims.c.member_id.not_in(served_elsewhere))
             if by_number:
                 conditions.append(claims.c.claim_number == _param(claims.c.claim_number, "claim_number"))
             if by_status:
@@ -160,6 +169,7 @@ class RegionStore:
             "statuses": statuses,
             "received_from": search.received_from,
             "received_to": search.received_to,
+            "excluded_plans": excluded_plans,
             "limit": search.limit + 1,
         }
         if search.after is not None:
@@ -167,7 +177,7 @@ class RegionStore:
             values["after_claim_number"] = search.after.claim_number
         shape = (
             ("search_claims", one_tax_id, by_number, by_status, one_status),
-            (received_from, received_to, after),
+            (received_from, received_to, after, excluding, one_plan),
             search.fields,
         )
         rows, total = await self._page(shape, build, values, search.with_total, after)
@@ -187,6 +197,22 @@ class RegionStore:
         rows = await self._rows(("members_by_member_ids", single), build, {"member_ids": bound})
         decoding = self.reads.decoding
         return {row[0]: member_record(row, decoding) for row in rows}
+
+    async def find_member(self, key: MemberKey) -> MemberCoverage | None:
+        """The member with exactly this member id and date of birth, with their coverage: the one way a
+        look-up by a member's keys finds them (eligibility, authorizations)."""
+        return (await self.find_members([key])).get(key)
+
+    async def find_members(self, wanted: Sequence[MemberKey]) -> dict[MemberKey, MemberCoverage]:
+        """`find_member` of many keys in one statement; a key whose id or date of birth matches no member is
+        missing from the answer, whichever was wrong."""
+        if not wanted:
+            return {}
+        single, bound = keys(sorted({key.member_id for key in wanted}))
+        rows = await self._rows(
+            ("find_members", single), lambda: member_coverage_select(single), {"member_ids": bound}
+        )
+        return member_coverages(self.region, rows, wanted, self.reads.decoding)
 
     # --------------------------------------------------------------- providers
 

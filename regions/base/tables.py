@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -71,6 +72,9 @@ claims = Table(
     Column("paid_on", Date),
     Column("diagnosis_codes", JSON, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # What adjudication applied to the member's deductible (part of patient_responsibility); the
+    # deductible accumulators agree with it.
+    Column("deductible_applied", Money()),
     # The claims page is keyset-paged per Tax ID, newest received first.
     Index("ix_claims_tax_id_received", "tax_id", "received_on", "claim_number"),
 )
@@ -112,4 +116,54 @@ attachments = Table(
     Column("size_bytes", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("content", LargeBinary, nullable=False),
+)
+
+# ------------------------------------------------------------- coverage (eligibility and benefits)
+
+coverages = Table(
+    "coverages",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("member_id", ForeignKey("members.id"), nullable=False, index=True),
+    Column("plan_type", String(20), nullable=False),
+    Column("plan_name", String(200), nullable=False),
+    Column("group_name", String(200), nullable=False),
+    Column("group_number", String(30), nullable=False),
+    # The subscriber's contract: a family's members share its family accumulators.
+    Column("family_id", String(20), nullable=False, index=True),
+    Column("coverage_from", Date, nullable=False),
+    Column("coverage_to", Date),
+    Column("primary_care_provider", String(200)),
+)
+
+benefits = Table(
+    "benefits",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("coverage_id", ForeignKey("coverages.id"), nullable=False, index=True),
+    Column("service_type", String(2), nullable=False),
+    Column("network", String(20), nullable=False),
+    Column("covered", Boolean, nullable=False),
+    Column("copay", Money()),
+    Column("coinsurance_percent", Integer),
+    Column("deductible_applies", Boolean, nullable=False),
+    Column("authorization_required", Boolean, nullable=False),
+    Column("visit_limit", Integer),
+    Column("visits_used", Integer),
+    Column("note", String(200)),
+)
+
+accumulators = Table(
+    "accumulators",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("family_id", String(20), nullable=False, index=True),
+    # The member an individual accumulator counts for; NULL for the family's own.
+    Column("member_id", ForeignKey("members.id"), index=True),
+    Column("plan_year", Integer, nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("network", String(20), nullable=False),
+    Column("limit_amount", Money(), nullable=False),
+    Column("met_amount", Money(), nullable=False),
 )

@@ -22,6 +22,8 @@ RULES = replace(
         PhoneMenuOption(4, "Physician-based (Southern Colorado)"),
         PhoneMenuOption(5, "Physician-based (Mountain Colorado)"),
     ),
+    # The Colorado welcome page: Affiliate Link lets providers "create and view referrals/authorizations".
+    online_authorization_requests=True,
 )
 
 

@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { useQuery } from "urql";
 
-import { type ClaimAction, ClaimDetailDocument } from "../../graphql/generated/graphql";
+import { type ClaimAction, ClaimDetailDocument, type ClaimDetailQuery } from "../../graphql/generated/graphql";
 import { Link } from "../../router";
 import {
   Alert,
@@ -83,6 +83,18 @@ function TakeActionMenu({ available, onChoose }: { available: ClaimAction[]; onC
       ) : null}
     </div>
   );
+}
+
+/** Eligibility & Benefits for the claim's member on its service date (their date of birth only where it is
+    shown: administrative access types it in). */
+function eligibilityLink(claim: Extract<NonNullable<ClaimDetailQuery["node"]>, { __typename: "Claim" }>): string {
+  const keys = new URLSearchParams({
+    region: claim.region.code,
+    memberId: claim.member.memberId,
+    dateOfService: claim.serviceFrom,
+  });
+  if (claim.member.dateOfBirth) keys.set("dateOfBirth", claim.member.dateOfBirth);
+  return `/eligibility?${keys.toString()}`;
 }
 
 export function ClaimPage({ id }: { id: string }) {
@@ -209,6 +221,9 @@ export function ClaimPage({ id }: { id: string }) {
             <dt>Plan</dt>
             <dd>{PLAN_LABELS[claim.member.planType]}</dd>
           </dl>
+          <p>
+            <Link to={eligibilityLink(claim)}>Eligibility and benefits on {date(claim.serviceFrom)}</Link>
+          </p>
         </section>
         <section className="card" aria-labelledby="claim-amounts">
           <h2 id="claim-amounts">Amounts</h2>
