@@ -11,14 +11,19 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import date
 
-from gateway.auth.principal import Principal
+from gateway.auth.principal import Grant, Principal
 from gateway.directory.accounts import SupportCaseRecord
 from gateway.directory.records import (
     AccessLevel,
+    AgreementStatus,
     AssociationRecord,
+    AssociationStatus,
+    EntityKind,
     EntityRecord,
+    TpaAttestationRecord,
     UserKind,
     UserRecord,
+    UserStatus,
 )
 from gateway.partners.records import Scope
 from regions.base.authorizations import (
@@ -240,6 +245,76 @@ def visible_association(
     return None
 
 
+# ------------------------------------------------- who a person is at sign-in and on every request
+
+
+def grants_of(
+    kind: UserKind, associations: Iterable[AssociationRecord], attested_group_pks: Iterable[int]
+) -> frozenset[Grant]:
+    """What a person's associations grant: each ACTIVE one; for a third-party administrator only those with
+    a group whose TPA attestation naming its organization is PROCESSED ("TPA Attestation (Must be
+    completed by the Provider Group)", the Online Provider Tools page), so a submitted or rejected attestation
+    grants nothing."""
+    attested = frozenset(attested_group_pks)
+    return frozenset(
+        Grant(region=association.region, tax_id=association.tax_id, access=association.access)
+        for association in associations
+        if association.status is AssociationStatus.ACTIVE
+        and (kind is not UserKind.THIRD_PARTY_ADMINISTRATOR or association.entity_pk in attested)
+    )
+
+
+def may_sign_in(status: UserStatus) -> bool:
+    """Active people, and REGISTERING ones, who finish their set-up in Manage My Account (the Colorado welcome
+    page)."""
+    return status in {UserStatus.ACTIVE, UserStatus.REGISTERING}
+
+
+def must_enrol_mfa(policy: str, *, mfa_enabled: bool, associations: Iterable[AssociationRecord]) -> bool:
+    """MFA_REQUIRED: `all`, or `clinical` for anyone holding a CLINICAL association (pending ones too, so
+    that a first approval does not open clinical data to a password alone)."""
+    if mfa_enabled or policy == "none":
+        return False
+    if policy == "all":
+        return True
+    return any(
+        association.access is AccessLevel.CLINICAL
+        and association.status in {AssociationStatus.ACTIVE, AssociationStatus.PENDING}
+        for association in associations
+    )
+
+
+def account_only(status: UserStatus, *, mfa_enrolment_due: bool) -> bool:
+    """A REGISTERING person, or one who must enrol a second factor first, reaches Manage My Account only."""
+    return status is UserStatus.REGISTERING or mfa_enrolment_due
+
+
+# Root fields of Manage My Account (viewer, profile, associations, security): all an account-only session
+# reaches. `regions` and `entity` fill its forms; introspection fields are not root fields of the schema.
+ACCOUNT_ROOT_FIELDS: frozenset[str] = frozenset(
+    {
+        "viewer",
+        "regions",
+        "entity",
+        "updateProfile",
+        "changePassword",
+        "requestAssociation",
+        "removeAssociation",
+        "beginTotpEnrollment",
+        "confirmTotpEnrollment",
+        "disableMfa",
+        "endSession",
+        "__typename",
+        "__schema",
+        "__type",
+    }
+)
+
+
+def may_use_root_field(principal: Principal, field_name: str) -> bool:
+    return not principal.account_only or field_name in ACCOUNT_ROOT_FIELDS
+
+
 # ------------------------------------------------- account changes (Manage My Account, enrollment)
 
 
@@ -296,6 +371,41 @@ def may_decide_association(principal: Principal, association: AssociationRecord)
 def may_process_agreements(principal: Principal) -> bool:
     """Agreements are national (one per Tax ID): a representative of any region processes them."""
     return principal.signed_in and principal.represents_region is not None
+
+
+def may_process_tpa_attestations(principal: Principal) -> bool:
+    """Attestations, like agreements, are national: a representative of any region processes them."""
+    return may_process_agreements(principal)
+
+
+def may_attest(group: EntityRecord, agreement_status: AgreementStatus | None) -> bool:
+    """A provider group (not a TPA) with a processed agreement attests for a TPA (the Online Provider Tools
+    page)."""
+    return (
+        group.kind is not EntityKind.THIRD_PARTY_ADMINISTRATOR
+        and agreement_status is AgreementStatus.PROCESSED
+    )
+
+
+def visible_tpa_attestation(
+    principal: Principal, attestation: TpaAttestationRecord | None, tax_ids: tuple[str, str]
+) -> TpaAttestationRecord | None:
+    """Representatives, and the people of the group or the TPA it names ((group, TPA) Tax IDs)."""
+    if attestation is None or not principal.signed_in or principal.is_partner:
+        return None
+    if principal.represents_region is not None:
+        return attestation
+    return attestation if any(tax_id in principal.related_tax_ids for tax_id in tax_ids) else None
+
+
+def may_answer_support_case(principal: Principal, case: SupportCaseRecord) -> bool:
+    """The representatives of the case's region answer it ("a consultant will respond", the Online Provider
+    Tools page)."""
+    return (
+        principal.signed_in
+        and principal.represents_region is not None
+        and case.region == principal.represents_region
+    )
 
 
 def may_switch_to(principal: Principal, region: str) -> bool:

@@ -25,6 +25,7 @@ from gateway.attachments import download_attachment
 from gateway.auth.authenticate import Authenticator
 from gateway.auth.routes import auth_routes
 from gateway.graphql_http import GraphQLEndpoint
+from gateway.mail.worker import outbox_worker
 from gateway.oauth import oauth_routes
 from gateway.observability import request_id_var
 from gateway.runtime import Runtime
@@ -39,6 +40,9 @@ READINESS_TIMEOUT_SECONDS = 2.0
 # A request holds thousands of objects at once (a 100-claim page: its records, objects and answer), all
 # freed when it is answered; with the default 700 the collector scanned them about twice a request.
 GC_YOUNG_THRESHOLD = 5000
+# How long a shutdown waits for the outbox worker to finish the email it is sending (then it is cancelled: the
+# email is claimed under a lease, so it is sent again later, never lost).
+WORKER_STOP_SECONDS = 3.0
 
 
 class RequestMiddleware:
@@ -132,10 +136,28 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         # No migrations here: `python -m gateway migrate` is the deployment's step, run once, not by every
         # replica as it starts (`serve --prepare` runs it first, for development).
         await authenticator.start()
+        worker = (
+            outbox_worker(
+                runtime.directory.engine,
+                smtp_url=settings.smtp_url,
+                mail_from=settings.mail_from,
+                production=settings.production,
+                signing_key_path=settings.signing_key_path,
+            )
+            if settings.mail_delivery
+            else None
+        )
+        delivering = None if worker is None else asyncio.create_task(worker.run(runtime.cache), name="outbox")
         _freeze_start_up_heap()
         try:
             yield
         finally:
+            if worker is not None and delivering is not None:
+                worker.stop()
+                try:
+                    await asyncio.wait_for(delivering, WORKER_STOP_SECONDS)
+                except TimeoutError:
+                    logger.warning("outbox worker did not stop in time; its emails are sent again later")
             await authenticator.close()
             await runtime.close()
 

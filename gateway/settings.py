@@ -15,6 +15,7 @@ _DEFAULT_LIMITS = QueryLimits()
 # Room for ten files of 20 MiB (the Online Provider Messaging guide) and the operations of the request.
 _UPLOAD_REQUEST_MAX_BYTES = 10 * 20 * 1024 * 1024 + 1024 * 1024
 _DEFAULT_EXECUTOR = "compiled"
+DEFAULT_MAIL_FROM = "Online Affiliate <no-reply@online-affiliate.example>"
 
 
 class SettingsError(ValueError):
@@ -86,6 +87,15 @@ class Settings:
     # The proxies (addresses, or `*`) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by
     # default, so that a forged header cannot pick the client address that rate limits count against.
     forwarded_allow_ips: tuple[str, ...] = ()
+    # Email (gateway/mail/): the relay the outbox is delivered to, and the sender's address. Without a relay,
+    # development logs each email and production keeps them in the outbox.
+    smtp_url: str | None = None
+    mail_from: str = DEFAULT_MAIL_FROM
+    # False: this process does not deliver the outbox (another process or replica does).
+    mail_delivery: bool = True
+    # Multi-factor sign-in: who must enrol a TOTP authenticator (none, clinical: anyone holding a CLINICAL
+    # association, all).
+    mfa_required: str = "none"
 
     @property
     def production(self) -> bool:
@@ -179,6 +189,10 @@ class Settings:
                 for address in env.get("FORWARDED_ALLOW_IPS", "").split(",")
                 if address.strip()
             ),
+            smtp_url=env.get("SMTP_URL") or None,
+            mail_from=env.get("MAIL_FROM") or DEFAULT_MAIL_FROM,
+            mail_delivery=_flag(env, "MAIL_DELIVERY") is not False,
+            mfa_required=_mfa_required(env),
         )
 
 
@@ -213,6 +227,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 0:
         raise SettingsError(f"{name} must not be negative")
     return value
+
+
+MFA_REQUIRED_CHOICES = ("none", "clinical", "all")
+
+
+def _mfa_required(env: Mapping[str, str]) -> str:
+    raw = env.get("MFA_REQUIRED", "none").strip().lower() or "none"
+    if raw not in MFA_REQUIRED_CHOICES:
+        raise SettingsError(f"MFA_REQUIRED must be none, clinical or all, not {raw!r}")
+    return raw
 
 
 GRAPHQL_EXECUTORS = ("compiled", "graphql-core")

@@ -55,6 +55,9 @@ def settings_for(urls: StoreUrls, data_dir: Path, **overrides: Any) -> Settings:
         attempts_per_account=100_000,
         # GRAPHQL_EXECUTOR=compiled|graphql-core runs the whole suite under either executor.
         graphql_executor=os.environ.get("GRAPHQL_EXECUTOR", Settings().graphql_executor),
+        # The suite reads emails from the outbox as they were written; tests of delivery (test_mail.py) run a
+        # worker of their own, or turn it on with an SMTP server of the test.
+        mail_delivery=False,
     )
     return replace(settings, **overrides)
 

@@ -259,8 +259,17 @@ async def test_fixed_entities_agreements_and_attestation_are_as_written(seeded: 
             assert agreement["submitted_at"].tzinfo is not None
             assert agreement["processed_at"] is not None
     attestations = await _rows(seeded.directory, tpa_attestations)
-    assert [(a["tpa_entity_id"], a["provider_entity_id"]) for a in attestations] == [
-        (rows["77-7000007"]["id"], rows["58-6000006"]["id"])
+    assert [
+        (a["group_entity_id"], a["tpa_entity_id"], a["status"], a["signatory_name"], a["signatory_title"])
+        for a in attestations
+    ] == [
+        (
+            rows["58-6000006"]["id"],
+            rows["77-7000007"]["id"],
+            "PROCESSED",
+            "Dr. Lena Brooks",
+            "Medical Director",
+        )
     ]
 
 

@@ -92,7 +92,8 @@ export async function signOn(page, userId) {
   await page.getByLabel("User ID").fill(userId);
   await page.getByLabel("Password", { exact: false }).first().fill(PASSWORD);
   await page.getByRole("button", { name: "Sign On" }).click();
-  await page.getByRole("heading", { level: 1, name: "Claims" }).waitFor();
+  // Representatives land on their work queue, everyone else on Claims.
+  await page.getByRole("heading", { level: 1, name: /^(Claims|Work queue)$/ }).waitFor();
   await page.getByRole("button", { name: "Sign Off" }).waitFor();
 }
 

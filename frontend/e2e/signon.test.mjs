@@ -80,6 +80,11 @@ for (const person of PEOPLE) {
     const { page, context, traffic } = await openPage(browser);
     await signOn(page, person.userId);
     if (person.name) await page.getByText(person.name, { exact: false }).first().waitFor();
+    if (person.representative) {
+      // A representative lands on the work queue, and reaches Claims from the navigation.
+      await page.getByRole("heading", { level: 1, name: "Work queue" }).waitFor();
+      await page.getByRole("link", { name: "Claims" }).click();
+    }
     await page.locator("#results-heading").filter({ hasText: "found" }).waitFor();
     const regions = new Set(await page.locator("table.results tbody tr td:nth-child(2)").allTextContents());
     assert.ok([...regions].every((region) => person.regions.includes(region)), `${person.userId} saw ${[...regions].join(", ")}`);
@@ -102,6 +107,7 @@ for (const person of PEOPLE) {
     }
     await page.getByRole("button", { name: "Sign Off" }).click();
     await page.getByRole("heading", { level: 1, name: "Sign-On" }).waitFor();
+    await page.getByText("You have signed off.").waitFor();
     // Signed off at the gateway too: a reload does not bring the session back.
     await page.goto("/claims");
     await page.getByRole("heading", { level: 1, name: "Sign-On" }).waitFor();

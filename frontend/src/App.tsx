@@ -10,9 +10,13 @@ import { Arrivals, type ArrivalsState } from "./live";
 import { Link, match, navigate, useLocation } from "./router";
 import { MyAccount } from "./screens/account/MyAccount";
 import { PendingRequests } from "./screens/account/PendingRequests";
+import { WorkQueue } from "./screens/account/WorkQueue";
 import { ClaimPage } from "./screens/claims/ClaimPage";
 import { ClaimSearch } from "./screens/claims/ClaimSearch";
 import { Eligibility } from "./screens/eligibility/Eligibility";
+import { AgreementPage, TpaAttestationPage } from "./screens/enroll/Agreements";
+import { RegistrationPage } from "./screens/enroll/Registration";
+import { SupportCasePage } from "./screens/enroll/SupportCase";
 import { GuestAccess } from "./screens/guest/GuestAccess";
 import { MyMessages } from "./screens/messages/MyMessages";
 import { ForgotUserId } from "./screens/signon/ForgotUserId";
@@ -38,7 +42,11 @@ export function App() {
   return (
     // The key gives each session (and the guest between sessions) a client of its own.
     <PortalClient key={signedIn ? "signed-in" : "signed-out"}>
-      {signedIn ? <SignedIn /> : <SignedOut notice={state.notice} />}
+      {signedIn ? (
+        <SignedIn mfaEnrollmentRequired={state.mfaEnrollmentRequired === true} />
+      ) : (
+        <SignedOut notice={state.notice} />
+      )}
     </PortalClient>
   );
 }
@@ -93,12 +101,20 @@ function SignedOut({ notice }: { notice: string | null }) {
   if (path === "/guest") screen = <GuestAccess />;
   else if (path === "/forgot-user-id") screen = <ForgotUserId />;
   else if (path === "/password-reset") screen = <PasswordReset />;
+  else if (path === "/register") screen = <RegistrationPage />;
+  else if (path === "/enroll/agreement") screen = <AgreementPage tpa={false} />;
+  else if (path === "/enroll/tpa-agreement") screen = <AgreementPage tpa />;
+  else if (path === "/enroll/tpa-attestation") screen = <TpaAttestationPage />;
+  else if (path === "/support") screen = <SupportCasePage />;
   else screen = <SignOn notice={notice} />;
   return (
     <Shell
       nav={
         <ul>
-          <NavLink to="/sign-on" label="Sign-On" current={path !== "/guest"} />
+          <NavLink to="/sign-on" label="Sign-On" current={path === "/" || path === "/sign-on"} />
+          <NavLink to="/register" label="Register" current={path === "/register"} />
+          <NavLink to="/enroll/agreement" label="Enroll" current={path.startsWith("/enroll")} />
+          <NavLink to="/support" label="Support" current={path === "/support"} />
           <NavLink to="/guest" label="Guest access" current={path === "/guest"} />
         </ul>
       }
@@ -108,33 +124,41 @@ function SignedOut({ notice }: { notice: string | null }) {
   );
 }
 
-function SignedIn() {
+function SignedIn({ mfaEnrollmentRequired }: { mfaEnrollmentRequired: boolean }) {
   const { path } = useLocation();
   const [viewerResult] = useQuery({ query: ViewerDocument });
+  const viewer = viewerResult.data?.viewer;
+  // A REGISTERING person, or one who must enrol a second factor, reaches Manage My Account only.
+  const setupOnly = mfaEnrollmentRequired || viewer?.user.status === "REGISTERING";
+  const representative = viewer?.user.kind === "REGIONAL_REPRESENTATIVE";
   const [unreadResult, refetchUnread] = useQuery({ query: UnreadCountDocument });
   const [arrivals, setArrivals] = useState<ArrivalsState>({ count: 0, latest: null });
-  useSubscription({ query: InBasketArrivalsDocument }, (_previous, data) => {
+  useSubscription({ query: InBasketArrivalsDocument, pause: setupOnly || !viewer }, (_previous, data) => {
     setArrivals((current) => ({ count: current.count + 1, latest: data.inBasket }));
     refetchUnread({ requestPolicy: "network-only" });
     return data;
   });
 
   useEffect(() => {
-    // A signed-on person arriving at the sign-on page (a bookmark, the back button) goes to work.
-    if (path === "/" || path === "/sign-on") navigate("/claims", { replace: true });
-  }, [path]);
+    if (!viewer) return;
+    // Someone finishing their set-up goes to it; a signed-on person arriving at the sign-on page (a bookmark,
+    // the back button) goes to work: representatives to their work queue, everyone else to Claims.
+    if (mfaEnrollmentRequired && path !== "/account/security") navigate("/account/security", { replace: true });
+    else if (setupOnly && !path.startsWith("/account")) navigate("/account/associations", { replace: true });
+    else if (path === "/" || path === "/sign-on") navigate(representative ? "/queue" : "/claims", { replace: true });
+  }, [path, viewer, setupOnly, mfaEnrollmentRequired, representative]);
 
-  const viewer = viewerResult.data?.viewer;
   const unread = unreadResult.data?.viewer?.unread.totalCount ?? 0;
-  const representative = viewer?.user.kind === "REGIONAL_REPRESENTATIVE";
   let screen: ReactNode;
   let params: Record<string, string> | null;
   if ((params = match("/claims/:id", path))) screen = <ClaimPage id={params.id ?? ""} />;
   else if (path === "/claims" || path === "/" || path === "/sign-on") screen = <ClaimSearch viewer={viewerResult.data} />;
   else if (path === "/eligibility") screen = <Eligibility viewer={viewerResult.data} />;
   else if (path === "/messages") screen = <MyMessages />;
-  else if (path === "/account" || path.startsWith("/account/")) screen = <MyAccount viewer={viewerResult.data} />;
+  else if (path === "/account" || path.startsWith("/account/"))
+    screen = <MyAccount viewer={viewerResult.data} setupOnly={setupOnly} />;
   else if (path === "/requests") screen = <PendingRequests />;
+  else if (path === "/queue" && representative) screen = <WorkQueue />;
   else if (path === "/guest") screen = <GuestAccess />;
   else
     screen = (
@@ -151,6 +175,9 @@ function SignedIn() {
         nav={
           <>
             <ul>
+              {representative ? <NavLink to="/queue" label="Work queue" current={path === "/queue"} /> : null}
+              {setupOnly ? null : (
+              <>
               <NavLink to="/claims" label="Claims" current={path.startsWith("/claims")} />
               {representative ? null : (
                 <NavLink to="/eligibility" label="Eligibility & Benefits" current={path === "/eligibility"} />
@@ -168,6 +195,8 @@ function SignedIn() {
                   ) : null
                 }
               />
+              </>
+              )}
               <NavLink to="/account" label="Manage My Account" current={path.startsWith("/account")} />
               {representative ? (
                 <NavLink to="/requests" label="Association requests" current={path === "/requests"} />
@@ -183,7 +212,7 @@ function SignedIn() {
                   </span>
                 ) : null}
               </span>
-              <button type="button" className="button-secondary" onClick={() => void session.signOff()}>
+              <button type="button" className="button-secondary" onClick={() => void session.signOff("You have signed off. Thank you for using Online Affiliate.")}>
                 Sign Off
               </button>
             </div>

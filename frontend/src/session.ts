@@ -2,12 +2,23 @@
 // renewed through the HttpOnly refresh cookie (which JavaScript never sees), and signed off on request or
 // when the person stays idle past the gateway's idle timeout.
 
-export type SignOnFailure = "invalid_credentials" | "rate_limited" | "invalid_request" | "unavailable";
+export type SignOnFailure =
+  | "invalid_credentials"
+  | "rate_limited"
+  | "invalid_request"
+  | "unavailable"
+  | "invalid_code"
+  | "code_expired";
+
+/** What a right password leads to: the session, or the second step of multi-factor sign-in. */
+export type SignOnStep = SignOnFailure | "mfa_required" | null;
 
 export interface SessionState {
   status: "restoring" | "signed-out" | "signed-in";
   /** Why the last session ended, shown on the sign-on page. */
   notice: string | null;
+  /** MFA_REQUIRED and no authenticator yet: only Manage My Account › Security until one is enrolled. */
+  mfaEnrollmentRequired?: boolean;
 }
 
 interface AccessToken {
@@ -39,6 +50,8 @@ class Session {
   private access: AccessToken | null = null;
   private renewing: Promise<AccessToken | null> | null = null;
   private listeners = new Set<() => void>();
+  /** Between a right password and the code (multi-factor sign-in); never stored beyond this page. */
+  private mfaToken: string | null = null;
   /** When the gateway last saw this session (every request pushes its idle timeout on). */
   lastContact = 0;
 
@@ -60,7 +73,7 @@ class Session {
     this.set({ status: access ? "signed-in" : "signed-out", notice: null });
   }
 
-  async signOn(userId: string, password: string): Promise<SignOnFailure | null> {
+  async signOn(userId: string, password: string): Promise<SignOnStep> {
     let response: Response;
     try {
       response = await fetch("/auth/sign-in", {
@@ -77,9 +90,47 @@ class Session {
       if (body.error === "rate_limited" || body.error === "invalid_request") return body.error;
       return response.status === 401 ? "invalid_credentials" : "unavailable";
     }
-    this.accept((await response.json()) as TokenResponse);
-    this.set({ status: "signed-in", notice: null });
+    const body = (await response.json()) as SignInAnswer;
+    if ("mfa_required" in body) {
+      this.mfaToken = body.mfa_token;
+      return "mfa_required";
+    }
+    this.signedIn(body);
     return null;
+  }
+
+  /** The second step: a code of the person's authenticator app, or one of their recovery codes. */
+  async verifyCode(code: string): Promise<SignOnFailure | null> {
+    if (!this.mfaToken) return "code_expired";
+    let response: Response;
+    try {
+      response = await fetch("/auth/sign-in/mfa", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ mfa_token: this.mfaToken, code }),
+        credentials: "same-origin",
+      });
+    } catch {
+      return "unavailable";
+    }
+    if (!response.ok) {
+      const body = (await response.json().catch(() => ({}))) as { error?: string };
+      if (body.error === "rate_limited") return "rate_limited";
+      return response.status === 401 ? "invalid_code" : "unavailable";
+    }
+    this.mfaToken = null;
+    this.signedIn((await response.json()) as TokenAnswer);
+    return null;
+  }
+
+  /** Enrolment done: the rest of the portal opens to this session (the gateway already knows). */
+  enrolled(): void {
+    this.set({ ...this.state, mfaEnrollmentRequired: false });
+  }
+
+  private signedIn(body: TokenAnswer): void {
+    this.accept(body);
+    this.set({ status: "signed-in", notice: null, mfaEnrollmentRequired: body.mfa_enrollment_required === true });
   }
 
   /** Sign off here and at the gateway, where the session and its tokens stop working at once. */
@@ -133,5 +184,13 @@ class Session {
     return this.access;
   }
 }
+
+interface TokenAnswer {
+  access_token: string;
+  expires_in: number;
+  mfa_enrollment_required?: boolean;
+}
+
+type SignInAnswer = TokenAnswer | { mfa_required: true; mfa_token: string; expires_in: number };
 
 export const session = new Session();

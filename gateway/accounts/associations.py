@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 
 from gateway import access
+from gateway.accounts import emails
 from gateway.accounts.tax_ids import valid_tax_id
 from gateway.accounts.transaction import Caller, account_change
 from gateway.accounts.validation import Checks
@@ -267,6 +268,14 @@ async def decide_association(
         checks.verdict()
         status = AssociationStatus.ACTIVE if approve else AssociationStatus.DENIED
         now = datetime.now(UTC)
+        person = (await runtime.directory.users_by_pks([association.user_pk]))[association.user_pk]
+        decision = emails.association_decided(
+            person.first_name,
+            association.tax_id,
+            association.region,
+            approved=approve,
+            reason=decision_reason,
+        )
         async with change.transaction() as rows:
             decided = await rows.decide_association(
                 association.pk, status, at=now, by=representative_pk, reason=decision_reason
@@ -279,8 +288,25 @@ async def decide_association(
                         ("input", "associationId"),
                     )
                 )
-            if approve:
-                change.detail["activated_user"] = await rows.activate(association.user_pk)
+            await rows.add_email(
+                kind=decision.kind,
+                recipient=person.email,
+                subject=decision.subject,
+                body=decision.body,
+                at=now,
+            )
+            if approve and await rows.activate(association.user_pk):
+                # The first ACTIVE association: "You will receive an email when your access has been
+                # completed" (the Colorado welcome page).
+                change.detail["activated_user"] = True
+                complete = emails.access_complete(person.first_name, person.user_id)
+                await rows.add_email(
+                    kind=complete.kind,
+                    recipient=person.email,
+                    subject=complete.subject,
+                    body=complete.body,
+                    at=now,
+                )
     return dataclasses.replace(association, status=status, decided_at=now, decision_reason=decision_reason)
 
 

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 
 from gateway import access
-from gateway.accounts.associations import TAX_ID_FORMAT, agreement_not_on_file, enrolled_entities
+from gateway.accounts import emails
+from gateway.accounts.associations import TAX_ID_FORMAT
 from gateway.accounts.tax_ids import valid_tax_id
 from gateway.accounts.transaction import Caller, account_change
 from gateway.accounts.validation import Checks
@@ -19,7 +20,6 @@ from gateway.errors import MutationRefused, Problem, UserErrorCode
 from gateway.runtime import Runtime
 
 _NAME_LENGTH = 200
-MAX_ATTESTING_GROUPS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +34,9 @@ class AgreementSubmission:
 
 
 async def submit_agreement(runtime: Runtime, caller: Caller, submission: AgreementSubmission) -> EntityRecord:
-    """File an organization's agreement (no sign-in needed). A third-party administrator also names
-    the provider groups whose TPA attestation it holds; each must have a processed agreement."""
+    """File an organization's agreement (no sign-in needed). `attesting_tax_ids` is ignored: a provider
+    group attests for a TPA itself ("TPA Attestation (Must be completed by the Provider Group)", the Online
+    Provider Tools page, gateway/accounts/attestations.py)."""
     async with account_change(runtime, caller, "submit_agreement") as change:
         checks = Checks()
         tax_id = valid_tax_id(submission.tax_id) or ""
@@ -65,7 +66,6 @@ async def submit_agreement(runtime: Runtime, caller: Caller, submission: Agreeme
                 submission.signatory_email, ("input", "signatoryEmail"), label="the signatory's email address"
             ),
         }
-        attesting = await _attesting_groups(runtime, checks, submission, tax_id)
         existing = (await runtime.directory.entities_by_tax_ids([tax_id])).get(tax_id) if tax_id else None
         already = Problem(
             UserErrorCode.ALREADY_EXISTS,
@@ -92,58 +92,11 @@ async def submit_agreement(runtime: Runtime, caller: Caller, submission: Agreeme
                     else await rows.add_entity(tax_id, name, submission.kind)
                 )
                 await rows.add_agreement(entity_pk, submitted_at=now, **signatory)
-                await rows.add_attestations(entity_pk, [group.pk for group in attesting], now)
             except IntegrityError:
                 # Another submission for this Tax ID committed first.
                 raise MutationRefused(already) from None
             change.detail["entity"] = entity_pk
     return existing or EntityRecord(pk=entity_pk, tax_id=tax_id, name=name, kind=submission.kind)
-
-
-async def _attesting_groups(
-    runtime: Runtime, checks: Checks, submission: AgreementSubmission, tax_id: str
-) -> list[EntityRecord]:
-    field: tuple[str, ...] = ("input", "attestingTaxIds")
-    listed = list(submission.attesting_tax_ids or [])
-    if submission.kind is not EntityKind.THIRD_PARTY_ADMINISTRATOR:
-        if listed:
-            checks.refuse(
-                UserErrorCode.INVALID, "Only third-party administrators name attesting groups.", field
-            )
-        return []
-    if not listed:
-        checks.refuse(
-            UserErrorCode.INVALID,
-            "Name the Tax IDs of the provider groups that signed a TPA attestation for you.",
-            field,
-        )
-        return []
-    if len(listed) > MAX_ATTESTING_GROUPS:
-        checks.refuse(UserErrorCode.INVALID, f"Name at most {MAX_ATTESTING_GROUPS} groups at once.", field)
-        return []
-    wanted: dict[str, tuple[str, ...]] = {}
-    for index, raw in enumerate(listed):
-        group_field = (*field, str(index))
-        group_tax_id = valid_tax_id(raw)
-        if group_tax_id is None:
-            checks.refuse(UserErrorCode.INVALID, TAX_ID_FORMAT, group_field)
-        elif group_tax_id == tax_id:
-            checks.refuse(
-                UserErrorCode.INVALID, "A TPA attestation comes from another organization.", group_field
-            )
-        elif group_tax_id in wanted:
-            checks.refuse(UserErrorCode.INVALID, f"Tax ID {group_tax_id} is named twice.", group_field)
-        else:
-            wanted[group_tax_id] = group_field
-    enrolled = await enrolled_entities(runtime.directory, list(wanted))
-    groups: list[EntityRecord] = []
-    for group_tax_id, group_field in wanted.items():
-        group = enrolled.get(group_tax_id)
-        if group is None or group.kind is EntityKind.THIRD_PARTY_ADMINISTRATOR:
-            checks.problems.append(agreement_not_on_file(group_tax_id, group_field))
-        else:
-            groups.append(group)
-    return groups
 
 
 async def process_agreement(runtime: Runtime, caller: Caller, tax_id: str, *, accept: bool) -> EntityRecord:
@@ -187,8 +140,17 @@ async def process_agreement(runtime: Runtime, caller: Caller, tax_id: str, *, ac
         if agreement.status is not AgreementStatus.SUBMITTED:
             raise decided
         status = AgreementStatus.PROCESSED if accept else AgreementStatus.REJECTED
+        email = emails.agreement_processed(entity.tax_id, entity.name, accepted=accept)
+        now = datetime.now(UTC)
         async with change.transaction() as rows:
-            if not await rows.decide_agreement(entity.pk, status, datetime.now(UTC)):
+            if not await rows.decide_agreement(entity.pk, status, now):
                 raise decided
+            await rows.add_email(
+                kind=email.kind,
+                recipient=agreement.signatory_email,
+                subject=email.subject,
+                body=email.body,
+                at=now,
+            )
             change.detail["entity"] = entity.pk
     return entity

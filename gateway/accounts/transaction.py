@@ -12,6 +12,7 @@ from gateway.auth.principal import Principal
 from gateway.directory.accounts import DirectoryAccounts
 from gateway.directory.generation import directory_changed
 from gateway.errors import MutationRefused, Unauthenticated
+from gateway.mail.outbox import OUTBOX_CHANNEL
 from gateway.runtime import Runtime
 
 # Lengths of the audit columns `actor` and `client_address`.
@@ -59,6 +60,8 @@ class AccountChange:
             await rows.audit(outcome="ok", **self.event())
         if rows.principals_changed:
             await directory_changed(self.runtime.cache)
+        if rows.emails_queued:
+            await self.runtime.cache.publish(OUTBOX_CHANNEL, b"")
 
     @asynccontextmanager
     async def reads(self) -> AsyncIterator[DirectoryAccounts]:

@@ -14,6 +14,7 @@ from starlette.requests import HTTPConnection
 
 from gateway import access
 from gateway.auth.keys import load_signing_key, public_jwks
+from gateway.auth.mfa import Challenge, MfaChallenges, SecondFactor
 from gateway.auth.oidc import OidcVerifier
 from gateway.auth.partners import PartnerClaims, PartnerTokens, is_partner_token, partner_principal
 from gateway.auth.passwords import hash_password, needs_rehash, verify_password
@@ -23,7 +24,7 @@ from gateway.auth.sessions import SessionStore
 from gateway.auth.throttle import Attempt, Throttle, canonical_user_id
 from gateway.auth.tokens import AccessClaims, AccessTokens, InvalidTokenError, IssuedToken
 from gateway.directory.generation import GENERATION_KEY, directory_changed
-from gateway.directory.records import AssociationStatus, Credentials, UserRecord, UserStatus
+from gateway.directory.records import UserKind, UserRecord
 from gateway.errors import RateLimited, Unauthenticated
 from gateway.observability import request_id_var
 from gateway.partners.store import PartnerStore
@@ -48,6 +49,9 @@ class SignInOutcome(Enum):
     OK = "ok"
     INVALID_CREDENTIALS = "invalid_credentials"
     RATE_LIMITED = "rate_limited"
+    # The password was right; a second factor is asked for (`challenge`).
+    MFA_REQUIRED = "mfa_required"
+    INVALID_CODE = "invalid_code"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,9 @@ class SignInResult:
     access: IssuedToken | None = None
     refresh_cookie: str | None = None
     retry_after_seconds: int = 0
+    challenge: Challenge | None = None
+    # The person must enrol a second factor (MFA_REQUIRED) before anything but Manage My Account.
+    mfa_enrollment_required: bool = False
 
 
 class Authenticator:
@@ -102,6 +109,8 @@ class Authenticator:
         )
         # Sign-in and the routes that check a secret count their attempts here (gateway/auth/throttle.py).
         self.throttle = Throttle(runtime.cache, self._settings)
+        self.second_factor = SecondFactor(runtime.directory.engine, runtime.cache)
+        self._challenges = MfaChallenges(runtime.cache)
         self._oidc_client = oidc_client
         self._owns_oidc_client = oidc_client is None
         self._oidc: OidcVerifier | None = None
@@ -276,13 +285,16 @@ class Authenticator:
             self._directory.users_by_pks([user_pk]), self._directory.associations_by_user_pks([user_pk])
         )
         user = found_users.get(user_pk)
-        if user is None or user.status is not UserStatus.ACTIVE:
+        if user is None or not access.may_sign_in(user.status):
             raise Unauthenticated()
         associations = found_associations.get(user_pk, [])
-        grants = frozenset(
-            Grant(region=a.region, tax_id=a.tax_id, access=a.access)
-            for a in associations
-            if a.status is AssociationStatus.ACTIVE
+        attested: list[int] = []
+        if user.kind is UserKind.THIRD_PARTY_ADMINISTRATOR and user.employer_entity_pk is not None:
+            employer_pk = user.employer_entity_pk
+            attested = (await self._directory.attesting_entity_pks([employer_pk])).get(employer_pk, [])
+        grants = access.grants_of(user.kind, associations, attested)
+        mfa_due = access.must_enrol_mfa(
+            self._settings.mfa_required, mfa_enabled=user.mfa_enabled, associations=associations
         )
         related = {a.tax_id for a in associations}
         if user.employer_entity_pk is not None:
@@ -302,11 +314,15 @@ class Authenticator:
             reviews_region=access.reviewed_region(user),
             grants=grants,
             related_tax_ids=frozenset(related),
+            account_only=access.account_only(user.status, mfa_enrolment_due=mfa_due),
+            mfa_enrolment_due=mfa_due,
         )
 
     # ----------------------------------------------------------------- sign-in
 
-    async def sign_in(self, user_id: str, password: str, *, client_address: str | None) -> SignInResult:
+    async def sign_in(
+        self, user_id: str, password: str, *, client_address: str | None, user_agent: str | None = None
+    ) -> SignInResult:
         """Check a user id and password; open a session on success. Never says which part was wrong, nor
         whether the user id exists: the throttle counts it the same either way, and nothing is locked."""
         try:
@@ -324,30 +340,60 @@ class Authenticator:
                 SignInOutcome.INVALID_CREDENTIALS, user_id, client_address, "unknown_user"
             )
         matches = await self._password_matches(credentials.password_hash, password)
-        if not matches or credentials.status is not UserStatus.ACTIVE:
+        if not matches or not access.may_sign_in(credentials.status):
             reason = "wrong_password" if not matches else f"user_{credentials.status.value.lower()}"
             return await self._refuse(SignInOutcome.INVALID_CREDENTIALS, user_id, client_address, reason)
-        return await self._open_session(credentials, password, user_id, client_address)
-
-    async def _open_session(
-        self, credentials: Credentials, password: str, typed_user_id: str, client_address: str | None
-    ) -> SignInResult:
         if needs_rehash(credentials.password_hash):
             rehashed = await asyncio.to_thread(hash_password, password)
             await self._directory.set_password_hash(credentials.user_pk, rehashed)
+        if credentials.totp_secret is not None:
+            challenge = await self._challenges.issue(credentials.user_pk, user_id)
+            await self._audit("sign_in", SignInOutcome.MFA_REQUIRED.value, user_id, client_address)
+            return SignInResult(outcome=SignInOutcome.MFA_REQUIRED, challenge=challenge)
+        return await self._open_session(credentials.user_pk, user_id, client_address, user_agent)
+
+    async def sign_in_mfa(
+        self, token: str, code: str, *, client_address: str | None, user_agent: str | None = None
+    ) -> SignInResult:
+        """The second step: a live challenge and a TOTP code or an unused recovery code open the session.
+        Codes are throttled like passwords (per address and per account), besides each challenge's tries."""
+        holder = await self._challenges.holder(token)
+        if holder is None:
+            return await self._refuse(SignInOutcome.INVALID_CODE, None, client_address, "no_challenge")
+        user_pk, typed_user_id = holder
         try:
-            person = await self._person(credentials.user_pk, session_id=None, active_region=None)
+            await self.throttle.admit(
+                Attempt.SIGN_IN_MFA, address=client_address, account=canonical_user_id(typed_user_id)
+            )
+        except RateLimited as refused:
+            await self._audit("sign_in", SignInOutcome.RATE_LIMITED.value, typed_user_id, client_address)
+            return SignInResult(SignInOutcome.RATE_LIMITED, retry_after_seconds=refused.retry_after_seconds)
+        credentials = await self._directory.credentials(typed_user_id)
+        if credentials is None or credentials.user_pk != user_pk:
+            return await self._refuse(SignInOutcome.INVALID_CODE, typed_user_id, client_address, "no_user")
+        if not await self.second_factor.verify(user_pk, credentials.totp_secret, code):
+            return await self._refuse(SignInOutcome.INVALID_CODE, typed_user_id, client_address, "wrong_code")
+        if not await self._challenges.spend(token):
+            refused_code = SignInOutcome.INVALID_CODE
+            return await self._refuse(refused_code, typed_user_id, client_address, "challenge_spent")
+        return await self._open_session(user_pk, typed_user_id, client_address, user_agent)
+
+    async def _open_session(
+        self, user_pk: int, typed_user_id: str, client_address: str | None, user_agent: str | None
+    ) -> SignInResult:
+        try:
+            person = await self._person(user_pk, session_id=None, active_region=None)
         except Unauthenticated:
             # Disabled between the password check and now.
             return await self._refuse(
                 SignInOutcome.INVALID_CREDENTIALS, typed_user_id, client_address, "user_not_active"
             )
         opened = await self.sessions.create(
-            credentials.user_pk, active_region=person.active_region, client_address=client_address
+            user_pk, active_region=person.active_region, client_address=client_address, user_agent=user_agent
         )
-        access = self.tokens.issue(
-            user_pk=credentials.user_pk,
-            user_id=credentials.user_id,
+        issued = self.tokens.issue(
+            user_pk=user_pk,
+            user_id=person.user_id or typed_user_id,
             session_id=opened.session.id,
             session_expires_at=opened.session.expires_at,
             now=self._clock.now(),
@@ -355,12 +401,17 @@ class Authenticator:
         await self._audit(
             "sign_in", SignInOutcome.OK.value, typed_user_id, client_address, session_id=opened.session.id
         )
-        return SignInResult(outcome=SignInOutcome.OK, access=access, refresh_cookie=opened.cookie_value)
+        return SignInResult(
+            outcome=SignInOutcome.OK,
+            access=issued,
+            refresh_cookie=opened.cookie_value,
+            mfa_enrollment_required=person.mfa_enrolment_due,
+        )
 
     async def _refuse(
         self,
         outcome: SignInOutcome,
-        typed_user_id: str,
+        typed_user_id: str | None,
         client_address: str | None,
         reason: str,
         **detail: Any,
@@ -381,7 +432,7 @@ class Authenticator:
         if session is None:
             return None
         user = (await self._directory.users_by_pks([session.user_pk])).get(session.user_pk)
-        if user is None or user.status is not UserStatus.ACTIVE:
+        if user is None or not access.may_sign_in(user.status):
             await self.sessions.revoke(session.id)
             return None
         return self.tokens.issue(

@@ -47,6 +47,10 @@ class Principal:
     # Tax IDs the person has any association with (any status), or works for: whose entity
     # record (name, agreement) they may see. Claims need a grant, not just this.
     related_tax_ids: frozenset[str] = field(default_factory=frozenset)
+    # The session reaches Manage My Account only (gateway/access.py `account_only`): the person is still
+    # REGISTERING, or must enrol a second factor first.
+    account_only: bool = False
+    mfa_enrolment_due: bool = False
     # Partners only: the client and the scopes its token holds. Its grants are its bindings (CLINICAL
     # only with `clinical:read`), and `user_id` is `client:<client id>`, the name its messages are
     # filed under and its audit events carry; a colon never occurs in a person's user id.

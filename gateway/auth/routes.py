@@ -9,7 +9,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from gateway.auth.authenticate import Authenticator, SignInOutcome
+from gateway.auth.authenticate import Authenticator, SignInOutcome, SignInResult
 from gateway.auth.tokens import IssuedToken
 
 REFRESH_COOKIE = "gateway_refresh"
@@ -32,8 +32,16 @@ def rate_limited(retry_after_seconds: int) -> JSONResponse:
     return response
 
 
-def _token_answer(access: IssuedToken) -> JSONResponse:
-    body = {"access_token": access.token, "token_type": "Bearer", "expires_in": access.expires_in}
+def _token_answer(access: IssuedToken, *, mfa_enrollment_required: bool = False) -> JSONResponse:
+    body: dict[str, Any] = {
+        "access_token": access.token,
+        "token_type": "Bearer",
+        "expires_in": access.expires_in,
+    }
+    if mfa_enrollment_required:
+        # MFA_REQUIRED and no second factor yet: the session reaches Manage My Account only, and the web
+        # app takes the person to Security › enrolment straight away.
+        body["mfa_enrollment_required"] = True
     return JSONResponse(body, headers=_NO_STORE)
 
 
@@ -78,6 +86,17 @@ def _credentials(body: Any) -> tuple[str, str] | None:
     return None
 
 
+def _mfa_answer(body: Any) -> tuple[str, str] | None:
+    if not isinstance(body, dict):
+        return None
+    token, code = body.get("mfa_token"), body.get("code")
+    return (token, code) if _usable(token) and _usable(code) else None
+
+
+def _user_agent(request: Request) -> str | None:
+    return request.headers.get("user-agent") or None
+
+
 def _usable(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and 0 < len(value) <= _MAX_FIELD_LENGTH
 
@@ -91,12 +110,35 @@ class _AuthEndpoints:
         if credentials is None:
             return _error(400, "invalid_request")
         user_id, password = credentials
-        result = await self._authenticator.sign_in(user_id, password, client_address=_client_address(request))
+        result = await self._authenticator.sign_in(
+            user_id, password, client_address=_client_address(request), user_agent=_user_agent(request)
+        )
+        if result.challenge is not None:
+            body = {
+                "mfa_required": True,
+                "mfa_token": result.challenge.token,
+                "expires_in": result.challenge.expires_in,
+            }
+            return JSONResponse(body, headers=_NO_STORE)
+        return self._signed_in(result, "invalid_credentials")
+
+    async def sign_in_mfa(self, request: Request) -> Response:
+        answer = _mfa_answer(await _json_body(request))
+        if answer is None:
+            return _error(400, "invalid_request")
+        token, code = answer
+        result = await self._authenticator.sign_in_mfa(
+            token, code, client_address=_client_address(request), user_agent=_user_agent(request)
+        )
+        return self._signed_in(result, "invalid_code")
+
+    def _signed_in(self, result: SignInResult, refusal: str) -> Response:
+        """The usual sign-in answer with its refresh cookie, or the refusal."""
         if result.outcome is SignInOutcome.RATE_LIMITED:
             return rate_limited(result.retry_after_seconds)
         if result.access is None or result.refresh_cookie is None:
-            return _error(401, "invalid_credentials")
-        response = _token_answer(result.access)
+            return _error(401, refusal)
+        response = _token_answer(result.access, mfa_enrollment_required=result.mfa_enrollment_required)
         settings = self._authenticator.settings
         response.set_cookie(
             REFRESH_COOKIE,
@@ -146,6 +188,7 @@ def auth_routes(authenticator: Authenticator) -> list[BaseRoute]:
     endpoints = _AuthEndpoints(authenticator)
     return [
         Route("/auth/sign-in", endpoints.sign_in, methods=["POST"]),
+        Route("/auth/sign-in/mfa", endpoints.sign_in_mfa, methods=["POST"]),
         Route("/auth/refresh", endpoints.refresh, methods=["POST"]),
         Route("/auth/sign-out", endpoints.sign_out, methods=["POST"]),
         Route("/.well-known/jwks.json", endpoints.jwks, methods=["GET"]),

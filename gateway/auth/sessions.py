@@ -19,6 +19,9 @@ from gateway.directory.tables import sessions
 
 # A cookie is "{session id}.{secret}"; anything longer than this is not one of ours.
 _MAX_COOKIE_LENGTH = 200
+_USER_AGENT_LENGTH = 300
+# A person's sessions listed at most (the newest).
+_LISTED_SESSIONS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,16 @@ class LiveSession:
     user_pk: int
     active_region: str | None
     expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionListing:
+    """A session as Manage My Account › Security lists it."""
+
+    id: str
+    created_at: datetime
+    last_seen_at: datetime
+    user_agent: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +91,12 @@ class SessionStore:
         self._clock = clock
 
     async def create(
-        self, user_pk: int, *, active_region: str | None, client_address: str | None
+        self,
+        user_pk: int,
+        *,
+        active_region: str | None,
+        client_address: str | None,
+        user_agent: str | None = None,
     ) -> NewSession:
         """Open a session for a person who just signed in."""
         now = self._clock.now()
@@ -100,6 +118,7 @@ class SessionStore:
                     expires_at=session.expires_at,
                     active_region=active_region,
                     client_address=client_address[:64] if client_address else None,
+                    user_agent=user_agent[:_USER_AGENT_LENGTH] if user_agent else None,
                 )
             )
         await self._store_live(session, now)
@@ -149,6 +168,37 @@ class SessionStore:
         # The row first, then the cache entry: a concurrent refresh sees the revocation or finds no entry.
         await self._cache.delete(_cache_key(session_id))
         return result.rowcount > 0
+
+    async def listing(self, user_pk: int) -> list[SessionListing]:
+        """A person's sessions that may still be in use: not signed off, within the absolute limit, and seen
+        within the idle timeout (the web app refreshes its token more often than that while in use)."""
+        now = datetime.now(UTC)
+        statement = (
+            select(sessions.c.id, sessions.c.created_at, sessions.c.last_seen_at, sessions.c.user_agent)
+            .where(
+                sessions.c.user_id == user_pk,
+                sessions.c.revoked_at.is_(None),
+                sessions.c.expires_at > now,
+                sessions.c.last_seen_at > now - timedelta(seconds=self._idle_seconds),
+            )
+            .order_by(sessions.c.created_at.desc())
+            .limit(_LISTED_SESSIONS)
+        )
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(statement)).all()
+        return [
+            SessionListing(id=row[0], created_at=row[1], last_seen_at=row[2], user_agent=row[3])
+            for row in rows
+        ]
+
+    async def owner(self, session_id: str) -> int | None:
+        """The user pk of a session (any state), or None."""
+        if len(session_id) > 64:
+            return None
+        async with self._engine.connect() as connection:
+            statement = select(sessions.c.user_id).where(sessions.c.id == session_id)
+            found: int | None = (await connection.execute(statement)).scalar_one_or_none()
+            return found
 
     async def revoke_all_for_user(self, user_pk: int, *, except_session_id: str | None = None) -> int:
         """Sign off every session of a person (e.g. after a password change), but the one named; how many."""

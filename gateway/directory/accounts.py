@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.directory.records import (
@@ -26,6 +26,8 @@ from gateway.directory.tables import (
     entities,
     outbox,
     password_reset_tokens,
+    recovery_codes,
+    support_case_replies,
     support_cases,
     tpa_attestations,
     users,
@@ -52,11 +54,21 @@ class SupportCaseRecord:
     contact_email: str
     opened_at: datetime
     opened_by: int | None
+    description: str = ""
 
     @property
     def case_number(self) -> str:
         """Readable and unique: the year it was opened and its row id, e.g. OA-2026-000123."""
         return f"OA-{self.opened_at.year}-{self.pk:06d}"
+
+
+@dataclass(frozen=True, slots=True)
+class SupportCaseReplyRecord:
+    support_case_pk: int
+    body: str
+    # Null: the Online Affiliate consultant (a representative); else the opener's own name.
+    author_name: str | None
+    sent_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +105,8 @@ class DirectoryAccounts:
         # Set by every write that changes who someone is (a principal): the caller starts a new directory
         # generation once the transaction commits (gateway/directory/generation.py).
         self.principals_changed = False
+        # Set by every email written: the caller wakes the delivery worker once the transaction commits.
+        self.emails_queued = False
 
     # ------------------------------------------------- entities and agreements
 
@@ -122,15 +136,43 @@ class DirectoryAccounts:
             )
         )
 
-    async def add_attestations(self, tpa_pk: int, provider_pks: Sequence[int], at: datetime) -> None:
-        if provider_pks:
-            await self.connection.execute(
-                insert(tpa_attestations),
-                [
-                    {"tpa_entity_id": tpa_pk, "provider_entity_id": pk, "attested_at": at}
-                    for pk in provider_pks
-                ],
+    async def add_tpa_attestation(
+        self,
+        *,
+        group_pk: int,
+        tpa_pk: int,
+        signatory_name: str,
+        signatory_title: str,
+        signatory_email: str,
+        submitted_at: datetime,
+    ) -> int:
+        """A SUBMITTED attestation; the partial unique index raises IntegrityError when one of the pair is
+        already waiting or in force."""
+        result = await self.connection.execute(
+            insert(tpa_attestations)
+            .values(
+                group_entity_id=group_pk,
+                tpa_entity_id=tpa_pk,
+                status=AgreementStatus.SUBMITTED.value,
+                signatory_name=signatory_name,
+                signatory_title=signatory_title,
+                signatory_email=signatory_email,
+                submitted_at=submitted_at,
             )
+            .returning(tpa_attestations.c.id)
+        )
+        return int(result.scalar_one())
+
+    async def decide_tpa_attestation(self, pk: int, status: AgreementStatus, at: datetime) -> bool:
+        """Process or reject a SUBMITTED attestation; False when it is not waiting any more. Processing
+        changes what the TPA's people may see."""
+        self.principals_changed = True
+        result = await self.connection.execute(
+            update(tpa_attestations)
+            .where(tpa_attestations.c.id == pk, tpa_attestations.c.status == AgreementStatus.SUBMITTED.value)
+            .values(status=status.value, processed_at=at)
+        )
+        return result.rowcount == 1
 
     async def decide_agreement(self, entity_pk: int, status: AgreementStatus, at: datetime) -> bool:
         """Process or reject a SUBMITTED agreement; False when it is not waiting any more."""
@@ -277,6 +319,54 @@ class DirectoryAccounts:
         )
         return result.rowcount == 1
 
+    # ------------------------------------------------------------ second factor
+
+    async def totp_secrets(self, user_pk: int) -> tuple[str | None, str | None]:
+        """(confirmed secret, secret being enrolled) of a person."""
+        result = await self.connection.execute(
+            select(users.c.totp_secret, users.c.totp_pending_secret).where(users.c.id == user_pk)
+        )
+        row = result.first()
+        return (None, None) if row is None else (row[0], row[1])
+
+    async def set_pending_totp_secret(self, user_pk: int, secret: str) -> None:
+        await self.connection.execute(
+            update(users).where(users.c.id == user_pk).values(totp_pending_secret=secret)
+        )
+
+    async def enable_totp(self, user_pk: int, pending_secret: str, code_hashes: Sequence[str]) -> bool:
+        """The secret being enrolled becomes the person's, with new recovery codes (the old ones gone);
+        False when another confirmation got there first."""
+        self.principals_changed = True  # MFA_REQUIRED: enrolment opens the rest of the portal
+        result = await self.connection.execute(
+            update(users)
+            .where(users.c.id == user_pk, users.c.totp_pending_secret == pending_secret)
+            .values(totp_secret=pending_secret, totp_pending_secret=None)
+        )
+        if result.rowcount != 1:
+            return False
+        await self.connection.execute(delete(recovery_codes).where(recovery_codes.c.user_id == user_pk))
+        await self.connection.execute(
+            insert(recovery_codes),
+            [{"user_id": user_pk, "code_hash": code_hash} for code_hash in code_hashes],
+        )
+        return True
+
+    async def disable_totp(self, user_pk: int) -> None:
+        self.principals_changed = True
+        await self.connection.execute(
+            update(users).where(users.c.id == user_pk).values(totp_secret=None, totp_pending_secret=None)
+        )
+        await self.connection.execute(delete(recovery_codes).where(recovery_codes.c.user_id == user_pk))
+
+    async def recovery_codes_left(self, user_pk: int) -> int:
+        result = await self.connection.execute(
+            select(func.count())
+            .select_from(recovery_codes)
+            .where(recovery_codes.c.user_id == user_pk, recovery_codes.c.used_at.is_(None))
+        )
+        return int(result.scalar_one())
+
     # ------------------------------------------------------ password-reset tokens
 
     async def add_reset_token(
@@ -318,6 +408,7 @@ class DirectoryAccounts:
     # -------------------------------------------------------------------- outbox
 
     async def add_email(self, *, kind: str, recipient: str, subject: str, body: str, at: datetime) -> int:
+        self.emails_queued = True
         result = await self.connection.execute(
             insert(outbox)
             .values(kind=kind, recipient=recipient, subject=subject, body=body, created_at=at)
@@ -365,24 +456,57 @@ class DirectoryAccounts:
             contact_email=contact_email,
             opened_at=opened_at,
             opened_by=opened_by,
+            description=description,
         )
 
     async def support_cases_by_pks(self, pks: Sequence[int]) -> dict[int, SupportCaseRecord]:
         result = await self.connection.execute(select(support_cases).where(support_cases.c.id.in_(pks)))
-        return {
-            row["id"]: SupportCaseRecord(
-                pk=row["id"],
-                region=row["region"],
-                topic=SupportTopic(row["topic"]),
-                status=row["status"],
-                group_name=row["group_name"],
-                tax_id=row["tax_id"],
-                contact_email=row["contact_email"],
-                opened_at=row["opened_at"],
-                opened_by=row["opened_by"],
+        return {row["id"]: support_case_record(row) for row in result.mappings()}
+
+    async def support_cases_of_region(self, region: str, status: str, limit: int) -> list[SupportCaseRecord]:
+        """A region's cases in one status, oldest first (the representatives' work queue)."""
+        result = await self.connection.execute(
+            select(support_cases)
+            .where(support_cases.c.region == region, support_cases.c.status == status)
+            .order_by(support_cases.c.id)
+            .limit(limit)
+        )
+        return [support_case_record(row) for row in result.mappings()]
+
+    async def replies_of_support_cases(self, pks: Sequence[int]) -> dict[int, list[SupportCaseReplyRecord]]:
+        result = await self.connection.execute(
+            select(support_case_replies)
+            .where(support_case_replies.c.support_case_id.in_(pks))
+            .order_by(support_case_replies.c.id)
+        )
+        found: dict[int, list[SupportCaseReplyRecord]] = {pk: [] for pk in pks}
+        for row in result.mappings():
+            found[row["support_case_id"]].append(
+                SupportCaseReplyRecord(
+                    support_case_pk=row["support_case_id"],
+                    body=row["body"],
+                    author_name=row["author_name"],
+                    sent_at=row["sent_at"],
+                )
             )
-            for row in result.mappings()
-        }
+        return found
+
+    async def add_support_case_reply(
+        self, case_pk: int, *, body: str, author_name: str | None, written_by: int | None, at: datetime
+    ) -> None:
+        await self.connection.execute(
+            insert(support_case_replies).values(
+                support_case_id=case_pk, body=body, author_name=author_name, written_by=written_by, sent_at=at
+            )
+        )
+
+    async def set_support_case_status(self, case_pk: int, status: str, *, unless: str | None = None) -> bool:
+        """Set a case's status; False when it is `unless` (e.g. already CLOSED)."""
+        conditions = [support_cases.c.id == case_pk]
+        if unless is not None:
+            conditions.append(support_cases.c.status != unless)
+        result = await self.connection.execute(update(support_cases).where(*conditions).values(status=status))
+        return result.rowcount == 1
 
     # --------------------------------------------------------------------- audit
 
@@ -409,3 +533,18 @@ class DirectoryAccounts:
                 detail=detail,
             )
         )
+
+
+def support_case_record(row: Any) -> SupportCaseRecord:
+    return SupportCaseRecord(
+        pk=row["id"],
+        region=row["region"],
+        topic=SupportTopic(row["topic"]),
+        status=row["status"],
+        group_name=row["group_name"],
+        tax_id=row["tax_id"],
+        contact_email=row["contact_email"],
+        opened_at=row["opened_at"],
+        opened_by=row["opened_by"],
+        description=row["description"],
+    )

@@ -65,6 +65,7 @@ class UserRecord:
     supervisor_phone: str | None
     employer_entity_pk: int | None
     represents_region: str | None
+    mfa_enabled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,3 +109,21 @@ class Credentials:
     user_id: str
     status: UserStatus
     password_hash: str
+    # The TOTP secret when multi-factor sign-in is on: sign-in asks for a code (gateway/auth/mfa.py).
+    totp_secret: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TpaAttestationRecord:
+    """A provider group's attestation that a third-party administrator works for it (the Online Provider Tools
+    page)."""
+
+    pk: int
+    group_entity_pk: int
+    tpa_entity_pk: int
+    status: AgreementStatus
+    signatory_name: str
+    signatory_title: str
+    signatory_email: str
+    submitted_at: datetime
+    processed_at: datetime | None

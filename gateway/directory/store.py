@@ -20,6 +20,7 @@ from gateway.directory.records import (
     Credentials,
     EntityKind,
     EntityRecord,
+    TpaAttestationRecord,
     UserKind,
     UserRecord,
     UserStatus,
@@ -35,7 +36,16 @@ from regions.base.reads import keys, one_of, open_reads
 from regions.base.records import Page
 
 # What a UserRecord holds: no secrets, and only plain values (the lean read decodes none).
-_USER_COLUMNS = tuple(c for c in users.c if c.name not in {"password_hash", "created_at"})
+_USER_SECRETS = {
+    "password_hash",
+    "created_at",
+    "totp_secret",
+    "totp_pending_secret",
+}
+_USER_COLUMNS = (
+    *(c for c in users.c if c.name not in _USER_SECRETS),
+    users.c.totp_secret.is_not(None).label("mfa_enabled"),
+)
 _USER_NAMES = tuple(c.name for c in _USER_COLUMNS)
 _ASSOCIATION_COLUMNS = (associations, entities.c.tax_id)
 
@@ -73,6 +83,7 @@ class DirectoryStore:
             users.c.user_id,
             users.c.status,
             users.c.password_hash,
+            users.c.totp_secret,
         ).where(users.c.user_id == user_id.strip().lower())
         rows = await self._all(statement)
         if not rows:
@@ -83,6 +94,7 @@ class DirectoryStore:
             user_id=row["user_id"],
             status=UserStatus(row["status"]),
             password_hash=row["password_hash"],
+            totp_secret=row["totp_secret"],
         )
 
     async def set_password_hash(self, user_pk: int, password_hash: str) -> None:
@@ -117,16 +129,44 @@ class DirectoryStore:
         }
 
     async def attesting_entity_pks(self, tpa_pks: Sequence[int]) -> dict[int, list[int]]:
-        """For each third-party administrator, the provider groups whose attestation grants it access."""
+        """For each third-party administrator, the provider groups whose PROCESSED attestation names it."""
         statement = (
-            select(tpa_attestations.c.tpa_entity_id, tpa_attestations.c.provider_entity_id)
-            .where(tpa_attestations.c.tpa_entity_id.in_(tpa_pks))
-            .order_by(tpa_attestations.c.provider_entity_id)
+            select(tpa_attestations.c.tpa_entity_id, tpa_attestations.c.group_entity_id)
+            .where(
+                tpa_attestations.c.tpa_entity_id.in_(tpa_pks),
+                tpa_attestations.c.status == AgreementStatus.PROCESSED.value,
+            )
+            .order_by(tpa_attestations.c.group_entity_id)
         )
         found: dict[int, list[int]] = {pk: [] for pk in tpa_pks}
         for row in await self._all(statement):
-            found[row["tpa_entity_id"]].append(row["provider_entity_id"])
+            found[row["tpa_entity_id"]].append(row["group_entity_id"])
         return found
+
+    async def tpa_attestations_by_pks(self, pks: Sequence[int]) -> dict[int, TpaAttestationRecord]:
+        rows = await self._all(select(tpa_attestations).where(tpa_attestations.c.id.in_(pks)))
+        return {row["id"]: tpa_attestation(row) for row in rows}
+
+    async def tpa_attestations_waiting(self, limit: int) -> list[TpaAttestationRecord]:
+        """SUBMITTED attestations, oldest first: what representatives have to process."""
+        statement = (
+            select(tpa_attestations)
+            .where(tpa_attestations.c.status == AgreementStatus.SUBMITTED.value)
+            .order_by(tpa_attestations.c.id)
+            .limit(limit)
+        )
+        return [tpa_attestation(row) for row in await self._all(statement)]
+
+    async def agreements_waiting(self, limit: int) -> list[EntityRecord]:
+        """Entities whose enrollment agreement is SUBMITTED, oldest first."""
+        statement = (
+            select(entities)
+            .join(agreements, agreements.c.entity_id == entities.c.id)
+            .where(agreements.c.status == AgreementStatus.SUBMITTED.value)
+            .order_by(agreements.c.id)
+            .limit(limit)
+        )
+        return [_entity(row) for row in await self._all(statement)]
 
     # ------------------------------------------------------------- associations
 
@@ -224,6 +264,7 @@ def _user(row: Mapping[str, Any]) -> UserRecord:
         supervisor_phone=row["supervisor_phone"],
         employer_entity_pk=row["employer_entity_id"],
         represents_region=row["represents_region"],
+        mfa_enabled=bool(row["mfa_enabled"]),
     )
 
 
@@ -243,4 +284,18 @@ def _association(row: RowMapping) -> AssociationRecord:
         requested_at=row["requested_at"],
         decided_at=row["decided_at"],
         decision_reason=row["decision_reason"],
+    )
+
+
+def tpa_attestation(row: RowMapping) -> TpaAttestationRecord:
+    return TpaAttestationRecord(
+        pk=row["id"],
+        group_entity_pk=row["group_entity_id"],
+        tpa_entity_pk=row["tpa_entity_id"],
+        status=AgreementStatus(row["status"]),
+        signatory_name=row["signatory_name"],
+        signatory_title=row["signatory_title"],
+        signatory_email=row["signatory_email"],
+        submitted_at=row["submitted_at"],
+        processed_at=row["processed_at"],
     )

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from regions.base.columns import NAMING_CONVENTION, Pk, UtcDateTime
@@ -42,12 +43,30 @@ agreements = Table(
     Column("processed_at", UtcDateTime()),
 )
 
+# "TPA Attestation (Must be completed by the Provider Group)" (the Online Provider Tools page): the group's
+# signatory authorizes a third-party administrator; it grants nothing until a representative has processed it.
 tpa_attestations = Table(
     "tpa_attestations",
     metadata,
-    Column("tpa_entity_id", ForeignKey("entities.id"), primary_key=True),
-    Column("provider_entity_id", ForeignKey("entities.id"), primary_key=True),
-    Column("attested_at", UtcDateTime(), nullable=False),
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("group_entity_id", ForeignKey("entities.id"), nullable=False),
+    Column("tpa_entity_id", ForeignKey("entities.id"), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("signatory_name", String(200), nullable=False),
+    Column("signatory_title", String(200), nullable=False),
+    Column("signatory_email", String(254), nullable=False),
+    Column("submitted_at", UtcDateTime(), nullable=False),
+    Column("processed_at", UtcDateTime()),
+    # One attestation a group and TPA waiting or in force; a rejected one may be submitted again.
+    Index(
+        "uq_tpa_attestations_live",
+        "group_entity_id",
+        "tpa_entity_id",
+        unique=True,
+        sqlite_where=text("status != 'REJECTED'"),
+        postgresql_where=text("status != 'REJECTED'"),
+    ),
+    Index("ix_tpa_attestations_status", "status", "id"),
 )
 
 users = Table(
@@ -72,6 +91,9 @@ users = Table(
     Column("employer_entity_id", ForeignKey("entities.id")),
     Column("represents_region", String(8)),
     Column("created_at", UtcDateTime(), nullable=False),
+    # TOTP (RFC 6238): the secret of the person's authenticator once confirmed, and one being enrolled.
+    Column("totp_secret", String(64)),
+    Column("totp_pending_secret", String(64)),
 )
 
 associations = Table(
@@ -104,6 +126,8 @@ sessions = Table(
     Column("revoked_at", UtcDateTime()),
     Column("active_region", String(8)),
     Column("client_address", String(64)),
+    # What the browser called itself at sign-in, shown in Manage My Account › Security.
+    Column("user_agent", String(300)),
 )
 
 audit_events = Table(
@@ -144,6 +168,12 @@ outbox = Table(
     Column("body", Text, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("sent_at", UtcDateTime()),
+    # Delivery (gateway/mail/): attempts so far, when to try next (null: now), and the lease of the worker
+    # that claimed it, so that with several replicas each email is sent by one of them.
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UtcDateTime()),
+    Column("claimed_until", UtcDateTime()),
+    Column("last_error", String(200)),
     Index("ix_outbox_unsent", "sent_at", "id"),
 )
 
@@ -162,6 +192,30 @@ support_cases = Table(
     # Null when opened without signing in (e.g. to ask whether an agreement is on file).
     Column("opened_by", ForeignKey("users.id")),
     Index("ix_support_cases_region_status", "region", "status", "id"),
+)
+
+# Answers of a regional representative ("a consultant will respond", the Online Provider Tools page) and
+# follow-ups of the opener.
+support_case_replies = Table(
+    "support_case_replies",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("support_case_id", ForeignKey("support_cases.id"), nullable=False, index=True),
+    Column("body", Text, nullable=False),
+    # Null: the Online Affiliate consultant's answer is signed as such, not with a representative's name.
+    Column("author_name", String(200)),
+    Column("written_by", ForeignKey("users.id")),
+    Column("sent_at", UtcDateTime(), nullable=False),
+)
+
+# Single-use recovery codes of multi-factor sign-in: SHA-256 of each, never the code.
+recovery_codes = Table(
+    "recovery_codes",
+    metadata,
+    Column("id", Pk, primary_key=True, autoincrement=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("used_at", UtcDateTime()),
 )
 
 # ------------------------------------------------------------ partner integrations

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime
+from enum import Enum
 
 import strawberry
 
@@ -13,11 +15,17 @@ from gateway.accounts.recovery import recover_user_id, request_password_reset, r
 from gateway.accounts.region import switch_region
 from gateway.accounts.registration import Registration, register_user
 from gateway.accounts.security import change_password
-from gateway.accounts.support import SupportRequest, open_support_case
+from gateway.accounts.support import (
+    CONSULTANT,
+    SupportCaseView,
+    SupportRequest,
+    open_support_case,
+    reply_to_support_case,
+)
 from gateway.accounts.transaction import Caller
 from gateway.auth.sessions import SessionStore
 from gateway.context import Info
-from gateway.directory.accounts import SupportCaseRecord, SupportTopic
+from gateway.directory.accounts import SupportCaseRecord, SupportCaseReplyRecord, SupportTopic
 from gateway.directory.records import UserKind
 from gateway.errors import MutationRefused
 from gateway.ids import encode_id
@@ -59,24 +67,54 @@ class AcceptedPayload:
     user_errors: list[UserError]
 
 
+@strawberry.enum
+class SupportCaseStatus(Enum):
+    OPEN = "OPEN"
+    ANSWERED = "ANSWERED"
+    CLOSED = "CLOSED"
+
+
+@strawberry.type
+class SupportCaseReply:
+    body: str
+    sent_at: datetime
+    author: str = strawberry.field(description='"Online Affiliate consultant" or the person\'s own name.')
+
+    @classmethod
+    def from_record(cls, record: SupportCaseReplyRecord) -> SupportCaseReply:
+        return cls(body=record.body, sent_at=record.sent_at, author=record.author_name or CONSULTANT)
+
+
 @strawberry.type
 class SupportCase(Node):
     case_number: str
     topic: SupportTopic
     status: str
+    case_status: SupportCaseStatus
+    description: str
+    replies: list[SupportCaseReply]
     opened_at: datetime
     region_code: strawberry.Private[str]
 
     @classmethod
-    def from_record(cls, record: SupportCaseRecord) -> SupportCase:
+    def from_record(
+        cls, record: SupportCaseRecord, replies: Sequence[SupportCaseReplyRecord] = ()
+    ) -> SupportCase:
         return cls(
             id=strawberry.ID(encode_id("SupportCase", None, record.pk)),
             case_number=record.case_number,
             topic=record.topic,
             status=record.status,
+            case_status=SupportCaseStatus(record.status),
+            description=record.description,
+            replies=[SupportCaseReply.from_record(reply) for reply in replies],
             opened_at=record.opened_at,
             region_code=record.region,
         )
+
+    @classmethod
+    def from_view(cls, view: SupportCaseView) -> SupportCase:
+        return cls.from_record(view.case, view.replies)
 
     @strawberry.field
     def region(self) -> Region:
@@ -206,6 +244,13 @@ class RecoverUserIdInput:
 
 
 @strawberry.input
+class ReplyToSupportCaseInput:
+    support_case_id: strawberry.ID
+    body: str
+    close: bool | None = False
+
+
+@strawberry.input
 class SupportCaseInput:
     region: RegionCode
     topic: SupportTopic
@@ -222,8 +267,9 @@ class SupportCaseInput:
 class AccountMutation:
     @strawberry.mutation(
         description=(
-            "New user registration; no sign-in needed. The account is REGISTERING, and can sign in once "
-            "a regional representative approves a first association."
+            "New user registration; no sign-in needed. The account is REGISTERING: it signs in to Manage My "
+            "Account only (profile, associations, security) until a regional representative approves a "
+            "first association, which makes it ACTIVE and emails that its access is complete."
         )
     )
     async def register_user(self, info: Info, input: RegisterUserInput) -> RegisterUserPayload:
@@ -308,6 +354,25 @@ class AccountMutation:
         except MutationRefused as refused:
             return SupportCasePayload(support_case=None, user_errors=user_errors(refused))
         return SupportCasePayload(support_case=SupportCase.from_record(case), user_errors=[])
+
+    @strawberry.mutation(
+        description=(
+            'Regional representatives answer support cases ("a consultant will respond"); the opener is '
+            "emailed. The opener, signed in, may add to their own case."
+        )
+    )
+    async def reply_to_support_case(self, info: Info, input: ReplyToSupportCaseInput) -> SupportCasePayload:
+        try:
+            view = await reply_to_support_case(
+                info.context.runtime,
+                caller_of(info),
+                input.support_case_id,
+                input.body,
+                close=bool(input.close),
+            )
+        except MutationRefused as refused:
+            return SupportCasePayload(support_case=None, user_errors=user_errors(refused))
+        return SupportCasePayload(support_case=SupportCase.from_view(view), user_errors=[])
 
     @strawberry.mutation(
         description=(

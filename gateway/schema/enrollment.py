@@ -25,8 +25,9 @@ class EnrollmentAgreementInput:
     signatory_email: str
     attesting_tax_ids: list[str] | None = strawberry.field(
         default=None,
-        description=(
-            "Third-party administrators: Tax IDs of the provider groups that signed a TPA attestation."
+        description="Ignored: it grants nothing by itself.",
+        deprecation_reason=(
+            "A provider group attests for its third-party administrator itself (submitTpaAttestation)."
         ),
     )
 
@@ -55,8 +56,8 @@ class EnrollmentMutation:
     @strawberry.mutation(
         description=(
             "Files an organization's Online Affiliate Enrollment Agreement; no sign-in needed. One per "
-            "Tax ID (ALREADY_EXISTS). A third-party administrator names the provider groups whose TPA "
-            "attestation it holds, each with a processed agreement (AGREEMENT_NOT_ON_FILE)."
+            "Tax ID (ALREADY_EXISTS). A third-party administrator's agreement is its own; the provider "
+            "groups it works for each attest for it (submitTpaAttestation)."
         )
     )
     async def submit_enrollment_agreement(

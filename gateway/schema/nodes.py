@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from gateway.accounts.support import support_case
+from gateway.accounts.attestations import tpa_attestation_view
+from gateway.accounts.support import support_case_view
 from gateway.context import Info
 from gateway.ids import GlobalId, decode_id
 from gateway.loaders import RegionPk
 from gateway.schema.accounts import SupportCase
 from gateway.schema.associations import Association
+from gateway.schema.attestations import TpaAttestation
 from gateway.schema.authorizations import load_authorization
 from gateway.schema.claims import Claim
 from gateway.schema.entities import Provider, ProviderEntity
@@ -54,8 +56,13 @@ async def _association(info: Info, pk: int) -> Node | None:
 
 
 async def _support_case(info: Info, pk: int) -> Node | None:
-    record = await support_case(info.context.runtime, info.context.principal, pk)
-    return None if record is None else SupportCase.from_record(record)
+    view = await support_case_view(info.context.runtime, info.context.principal, pk)
+    return None if view is None else SupportCase.from_view(view)
+
+
+async def _tpa_attestation(info: Info, pk: int) -> Node | None:
+    view = await tpa_attestation_view(info.context.runtime, info.context.principal, pk)
+    return None if view is None else TpaAttestation.from_view(view)
 
 
 async def _authorization(info: Info, key: RegionPk) -> Node | None:
@@ -74,6 +81,7 @@ _NATIONAL: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "ProviderEntity": _entity,
     "Association": _association,
     "SupportCase": _support_case,
+    "TpaAttestation": _tpa_attestation,
 }
 
 

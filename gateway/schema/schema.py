@@ -18,8 +18,10 @@ from strawberry.types import ExecutionContext
 from gateway.executor.extension import compiled_execution
 from gateway.limits import limits_extension
 from gateway.partners.operations import partner_extension
+from gateway.schema.account_only import AccountOnlySessions
 from gateway.schema.accounts import AccountMutation, SupportCase
 from gateway.schema.associations import Association
+from gateway.schema.attestations import AttestationMutation, AttestationQuery, TpaAttestation
 from gateway.schema.authorizations import Authorization, AuthorizationMutation, AuthorizationQueryRoot
 from gateway.schema.claim_actions import ClaimActionMutation, InBasketSubscription
 from gateway.schema.claims import Claim
@@ -31,6 +33,7 @@ from gateway.schema.guest import GuestLookupCounter, GuestQuery
 from gateway.schema.messages import Attachment, Message
 from gateway.schema.pipeline import HookPlan, PlannedRunner, ValidatedDocuments, plan_hooks
 from gateway.schema.queries import Query
+from gateway.schema.security import SecurityMutation
 from gateway.schema.users import User
 from gateway.settings import Settings
 
@@ -76,10 +79,19 @@ class OperationTypeRecorder(SchemaExtension):
 
 
 # Each domain contributes its own root fields; add a domain's class to the tuple of its root.
-QUERY_PARTS: tuple[type, ...] = (Query, GuestQuery, EligibilityQuery, AuthorizationQueryRoot, ClinicalQuery)
+QUERY_PARTS: tuple[type, ...] = (
+    Query,
+    GuestQuery,
+    EligibilityQuery,
+    AuthorizationQueryRoot,
+    ClinicalQuery,
+    AttestationQuery,
+)
 MUTATION_PARTS: tuple[type, ...] = (
     AccountMutation,
     EnrollmentMutation,
+    AttestationMutation,
+    SecurityMutation,
     ClaimActionMutation,
     AuthorizationMutation,
 )
@@ -104,6 +116,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         GuestLookupCounter,
         # Partner operations: per-client requests and cost a minute, scopes, audit (docs/partners.md).
         partner_extension(settings.limits),
+        # REGISTERING people and those who must enrol a second factor reach Manage My Account only.
+        AccountOnlySessions,
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
@@ -125,6 +139,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             Association,
             SupportCase,
             Authorization,
+            TpaAttestation,
         ],
         config=StrawberryConfig(
             auto_camel_case=True,

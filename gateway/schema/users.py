@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from gateway import access
+from gateway.accounts.mfa import recovery_codes_left
 from gateway.context import Info
 from gateway.directory.records import AssociationStatus, UserKind, UserRecord, UserStatus
 from gateway.ids import encode_id
@@ -18,6 +19,7 @@ from regions.base.records import MessageFolder
 
 if TYPE_CHECKING:
     from gateway.schema.associations import Association
+    from gateway.schema.security import MfaStatus, Session
 
 
 @strawberry.type
@@ -69,6 +71,7 @@ class User(Node):
     status: UserStatus
     profile: Profile
     pk: strawberry.Private[int]
+    mfa_enabled: strawberry.Private[bool] = False
 
     @classmethod
     def from_record(cls, record: UserRecord) -> User:
@@ -79,6 +82,7 @@ class User(Node):
             status=record.status,
             profile=Profile.from_record(record),
             pk=record.pk,
+            mfa_enabled=record.mfa_enabled,
         )
 
     @strawberry.field
@@ -111,6 +115,22 @@ class Viewer:
     def approved_regions(self, info: Info) -> list[Region]:
         approved = access.approved_regions(info.context.principal)
         return [region(code) for code in info.context.runtime.regions if code in approved]
+
+    @strawberry.field
+    async def mfa(self, info: Info) -> Annotated[MfaStatus, strawberry.lazy("gateway.schema.security")]:
+        from gateway.schema.security import MfaStatus
+
+        left = await recovery_codes_left(info.context.runtime, self.user.pk) if self.user.mfa_enabled else 0
+        return MfaStatus(enabled=self.user.mfa_enabled, recovery_codes_left=left)
+
+    @strawberry.field(description="The person's sessions still in use, newest first; `current` is this one.")
+    async def sessions(
+        self, info: Info
+    ) -> list[Annotated[Session, strawberry.lazy("gateway.schema.security")]]:
+        from gateway.schema.security import Session
+
+        listings = await info.context.authenticator.sessions.listing(self.user.pk)
+        return [Session.from_listing(listing, info.context.principal.session_id) for listing in listings]
 
     @strawberry.field
     async def in_basket(

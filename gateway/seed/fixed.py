@@ -104,8 +104,20 @@ ENTITIES: Final[tuple[FixedEntity, ...]] = (
     ),
 )  # fmt: skip
 ENTITY_PK: Final[Mapping[str, int]] = {entity.tax_id: pk for pk, entity in enumerate(ENTITIES, start=1)}
+ENTITY_BY_TAX_ID: Final[Mapping[str, FixedEntity]] = {entity.tax_id: entity for entity in ENTITIES}
 FIXED_TAX_IDS: Final = frozenset(ENTITY_PK)
-TPA_ATTESTATIONS: Final = (("77-7000007", "58-6000006", datetime(2025, 6, 16, 14, 0, tzinfo=UTC)),)
+# "TPA Attestation (Must be completed by the Provider Group)" (the Online Provider Tools page): Peachtree
+# Pediatrics' signatory authorizes Summit Billing Services; processed by a representative, so its people reach
+# the group's claims.
+TPA_ATTESTATIONS: Final = (
+    (
+        "58-6000006",
+        "77-7000007",
+        ("Lena Brooks", "Medical Director"),
+        datetime(2025, 6, 16, 14, 0, tzinfo=UTC),
+        datetime(2025, 6, 17, 9, 30, tzinfo=UTC),
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -569,12 +581,18 @@ def directory_rows() -> DirectoryRows:
                     AGREEMENT_SUBMITTED_AT, AGREEMENT_PROCESSED_AT,
                 )
             )  # fmt: skip
-    for tpa, provider, attested_at in TPA_ATTESTATIONS:
+    for pk, (group, tpa, (name, title), submitted_at, processed_at) in enumerate(TPA_ATTESTATIONS, start=1):
         rows.tpa_attestations.append(
             {
+                "id": pk,
+                "group_entity_id": ENTITY_PK[group],
                 "tpa_entity_id": ENTITY_PK[tpa],
-                "provider_entity_id": ENTITY_PK[provider],
-                "attested_at": attested_at,
+                "status": AgreementStatus.PROCESSED.value,
+                "signatory_name": f"Dr. {name}",
+                "signatory_title": title,
+                "signatory_email": f"{name.lower().replace(' ', '.')}@{ENTITY_BY_TAX_ID[group].domain}",
+                "submitted_at": submitted_at,
+                "processed_at": processed_at,
             }
         )
     password_hash = demo_password_hash()

@@ -21,7 +21,9 @@ from gateway.directory.tables import (
     partner_bindings,
     partner_clients,
     password_reset_tokens,
+    recovery_codes,
     sessions,
+    support_case_replies,
     support_cases,
     tpa_attestations,
     users,
@@ -56,6 +58,8 @@ DIRECTORY_TABLES: tuple[Table, ...] = (
     partner_bindings,
     partner_clients,
     password_reset_tokens,
+    recovery_codes,
+    support_case_replies,
     support_cases,
     outbox,
     sessions,
@@ -201,7 +205,9 @@ async def _write_directory(engine: AsyncEngine, rows: DirectoryRows) -> None:
         clients, bindings = partner_rows()
         await _insert(connection, partner_clients, clients)
         await _insert(connection, partner_bindings, bindings)
-        await _move_sequences_past(connection, (entities, agreements, users, associations, partner_clients))
+        await _move_sequences_past(
+            connection, (entities, agreements, tpa_attestations, users, associations, partner_clients)
+        )
 
 
 async def _write_region(

@@ -2,7 +2,7 @@
 // links between the regions a person is approved for.
 import type { ViewerQuery } from "../../graphql/generated/graphql";
 import { Link, useLocation } from "../../router";
-import { Page } from "../../ui";
+import { Alert, Page } from "../../ui";
 import { Associations } from "./Associations";
 import { ProfileSection } from "./ProfileSection";
 import { RegionSwitcher } from "./RegionSwitcher";
@@ -15,11 +15,20 @@ const SECTIONS = [
   { path: "/account/regions", label: "Regions" },
 ] as const;
 
-export function MyAccount({ viewer }: { viewer: ViewerQuery | undefined }) {
+export function MyAccount({ viewer, setupOnly = false }: { viewer: ViewerQuery | undefined; setupOnly?: boolean }) {
   const { path } = useLocation();
   const current = SECTIONS.find((section) => section.path === path.replace(/\/+$/, "")) ?? SECTIONS[0];
   return (
     <Page title="Manage My Account" wide>
+      {setupOnly && viewer?.viewer?.user.status === "REGISTERING" ? (
+        <Alert kind="info">
+          <p>
+            Finish setting up your account: check your profile, your provider associations and your security. A
+            regional representative reviews your access requests, and you will receive an email when your access has
+            been completed.
+          </p>
+        </Alert>
+      ) : null}
       <nav aria-label="Manage My Account" className="tabs">
         <ul>
           {SECTIONS.map((section) => (

@@ -1,13 +1,19 @@
 // Manage My Account › Security: change the password. "If your new password does not fit the guidelines,
 // you will receive an error message" (the Online Affiliate FAQ, question 3) — the gateway's message states
 // the guideline.
-import { type FormEvent, useState } from "react";
-import { useMutation } from "urql";
+import { type FormEvent, useState, useSyncExternalStore } from "react";
+import { useMutation, useQuery } from "urql";
 
-import { ChangePasswordDocument } from "../../graphql/generated/graphql";
+import { ChangePasswordDocument, SecurityStatusDocument } from "../../graphql/generated/graphql";
+import { session } from "../../session";
 import { Alert, RequestError, TextField, UserErrors, fieldError } from "../../ui";
+import { Sessions } from "./Sessions";
+import { TwoFactor } from "./TwoFactor";
 
 export function Security() {
+  const state = useSyncExternalStore(session.subscribe, session.snapshot);
+  const [status, refetch] = useQuery({ query: SecurityStatusDocument, requestPolicy: "cache-and-network" });
+  const reload = () => refetch({ requestPolicy: "network-only" });
   const [currentPassword, setCurrentPassword] = useState("");
   const [newPassword, setNewPassword] = useState("");
   const [confirm, setConfirm] = useState("");
@@ -31,6 +37,7 @@ export function Security() {
   return (
     <section aria-labelledby="security-heading">
       <h2 id="security-heading">Security</h2>
+      <TwoFactor status={status.data?.viewer?.mfa} required={state.mfaEnrollmentRequired === true} changed={reload} />
       <form onSubmit={(event) => void submit(event)} noValidate className="card narrow" aria-labelledby="change-password">
         <h3 id="change-password">Change your password</h3>
         {changed ? (
@@ -73,6 +80,7 @@ export function Security() {
           Change password
         </button>
       </form>
+      {status.data?.viewer ? <Sessions sessions={status.data.viewer.sessions} changed={reload} /> : null}
     </section>
   );
 }

@@ -10,6 +10,8 @@ const FAILURES: Record<SignOnFailure, string> = {
   rate_limited: "Too many sign-on attempts. Wait a few minutes and try again, or reset your password.",
   invalid_request: "Enter your User ID and your password.",
   unavailable: "The portal could not be reached. Check your connection and try again.",
+  invalid_code: "This code does not work. Type the six digits your authenticator app shows now, or a recovery code.",
+  code_expired: "Your sign-on took too long. Enter your User ID and password again.",
 };
 
 export function SignOn({ notice }: { notice: string | null }) {
@@ -17,6 +19,8 @@ export function SignOn({ notice }: { notice: string | null }) {
   const [password, setPassword] = useState("");
   const [failure, setFailure] = useState<SignOnFailure | null>(null);
   const [busy, setBusy] = useState(false);
+  const [askingCode, setAskingCode] = useState(false);
+  const [code, setCode] = useState("");
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -25,8 +29,27 @@ export function SignOn({ notice }: { notice: string | null }) {
       return;
     }
     setBusy(true);
-    setFailure(await session.signOn(userId.trim(), password));
+    const step = await session.signOn(userId.trim(), password);
     setBusy(false);
+    if (step === "mfa_required") {
+      setAskingCode(true);
+      setFailure(null);
+      setPassword("");
+    } else {
+      setFailure(step);
+    }
+  };
+
+  const submitCode = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    const refused = await session.verifyCode(code.trim());
+    setBusy(false);
+    setFailure(refused);
+    if (refused === "code_expired" || refused === "rate_limited") {
+      setAskingCode(false);
+      setCode("");
+    }
   };
 
   return (
@@ -44,6 +67,25 @@ export function SignOn({ notice }: { notice: string | null }) {
               <p>{FAILURES[failure]}</p>
             </Alert>
           ) : null}
+          {askingCode ? (
+            <form onSubmit={(event) => void submitCode(event)} noValidate aria-labelledby="code-heading">
+              <h3 id="code-heading">Enter your sign-on code</h3>
+              <p>Open your authenticator app and type the six-digit code it shows for Online Affiliate.</p>
+              <TextField
+                label="Code"
+                name="code"
+                autoComplete="one-time-code"
+                inputMode="numeric"
+                value={code}
+                onChange={(event) => setCode(event.target.value)}
+                hint="Lost your phone? Type one of your recovery codes instead."
+                required
+              />
+              <button type="submit" className="button-primary" disabled={busy}>
+                {busy ? "Checking…" : "Continue"}
+              </button>
+            </form>
+          ) : (
           <form onSubmit={(event) => void submit(event)} noValidate>
             <TextField
               label="User ID"
@@ -66,6 +108,7 @@ export function SignOn({ notice }: { notice: string | null }) {
               {busy ? "Signing on…" : "Sign On"}
             </button>
           </form>
+          )}
           <ul className="link-list">
             <li>
               <Link to="/forgot-user-id">Forgot your User ID</Link>

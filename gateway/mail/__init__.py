@@ -1,0 +1,1 @@
+"""Email: the directory's outbox delivered over SMTP by a background worker."""
