@@ -304,6 +304,10 @@ export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   REQUEST_FOR_INFORMATION_RESPONSE: "Response to request for information",
   DISPUTE: "Dispute",
   ACKNOWLEDGEMENT_LETTER: "Acknowledgement letter",
+  AUTHORIZATION_REQUEST: "Authorization request",
+  AUTHORIZATION_DECISION_LETTER: "Authorization decision letter",
+  AUTHORIZATION_REQUEST_FOR_INFORMATION: "Request for information about an authorization",
+  AUTHORIZATION_RFI_RESPONSE: "Response to an authorization's request for information",
 };
 
 export const FOLDER_LABELS: Record<MessageFolder, string> = {
