@@ -64,7 +64,6 @@ class SupportCaseRecord:
 
 @dataclass(frozen=True, slots=True)
 class SupportCaseReplyRecord:
-    support_case_pk: int
     body: str
     # Null: the Online Affiliate consultant (a representative); else the opener's own name.
     author_name: str | None
@@ -483,7 +482,6 @@ class DirectoryAccounts:
         for row in result.mappings():
             found[row["support_case_id"]].append(
                 SupportCaseReplyRecord(
-                    support_case_pk=row["support_case_id"],
                     body=row["body"],
                     author_name=row["author_name"],
                     sent_at=row["sent_at"],

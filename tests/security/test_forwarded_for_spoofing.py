@@ -87,6 +87,6 @@ def test_the_server_leaves_forwarded_headers_to_the_app(monkeypatch: pytest.Monk
     given: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: given.update(kwargs))
 
-    cli._serve(Settings(), workers=1)
+    cli._serve(Settings(), workers=1, announce=False)
 
     assert given["proxy_headers"] is False
