@@ -34,8 +34,27 @@ async def upgrade(engine: AsyncEngine, script_location: Path) -> tuple[str, str]
         after = _revision(connection)
         return None if after == before else (before, after)
 
-    async with engine.begin() as connection:
-        return await connection.run_sync(run)
+    sqlite = engine.dialect.name == "sqlite"
+    async with engine.connect() as connection:
+        if sqlite:
+            # A batch migration copies a table and drops the old one; with foreign keys enforced, SQLite
+            # refuses to drop a table other rows point at (the users of a directory seeded before one).
+            # The pragma takes effect only outside a transaction, so it is set before the migrations' one
+            # begins, and every reference is checked before that transaction commits.
+            await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await connection.commit()
+        try:
+            async with connection.begin():
+                moved = await connection.run_sync(run)
+                if sqlite:
+                    broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise RuntimeError(f"a migration left {len(broken)} rows pointing at nothing")
+            return moved
+        finally:
+            if sqlite:
+                await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await connection.commit()
 
 
 def _revision(connection: Connection) -> str:
