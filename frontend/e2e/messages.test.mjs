@@ -69,6 +69,11 @@ test("a Colorado submission sends no acknowledgement letter, and other people's 
   }
   await page.getByRole("link", { name: "Customer Service Reply" }).click();
   await heading.filter({ hasText: "in Customer Service Reply" }).waitFor();
-  await page.getByText("There are no messages in this folder.").waitFor();
+  // The folder holds the letters about his referrals and authorizations, but no acknowledgement letter: those
+  // are California's alone.
+  const replies = await page.locator(".message-subject").allTextContents();
+  for (const subject of replies) {
+    assert.ok(!/acknowledgement/i.test(subject), `no acknowledgement letter outside California: ${subject}`);
+  }
   await context.close();
 });
