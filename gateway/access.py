@@ -2,7 +2,9 @@
 
 Loaders return what exists; the functions here drop what the caller may not see and blank
 clinical fields for administrative access. They work on whole records as they are loaded, so
-every path (search, node ids, nested fields, downloads) gets the same answer.
+every path (search, node ids, nested fields, downloads) gets the same answer. What a caller holds
+is decided here too: which associations become grants (`person_grants`), at which access level a
+partner sees its bindings (`partner_grants`).
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from gateway.auth.principal import Principal
+from gateway.auth.principal import Grant, Principal
 from gateway.directory.accounts import SupportCaseRecord
 from gateway.directory.records import (
     AccessLevel,
     AssociationRecord,
+    AssociationStatus,
     EntityRecord,
     UserKind,
     UserRecord,
 )
-from gateway.partners.records import Scope
+from gateway.partners.records import Binding, Scope
 from regions.base.coverage import Eligibility, ServedElsewhere
 from regions.base.records import (
     AttachmentRecord,
@@ -27,6 +30,35 @@ from regions.base.records import (
     MessageRecord,
     ProviderRecord,
 )
+
+# ------------------------------------------------------------------ what a caller holds
+
+
+def person_grants(associations: Iterable[AssociationRecord]) -> frozenset[Grant]:
+    """A person's grants: their ACTIVE associations, each at the access level it was approved with."""
+    return frozenset(
+        Grant(region=a.region, tax_id=a.tax_id, access=a.access)
+        for a in associations
+        if a.status is AssociationStatus.ACTIVE
+    )
+
+
+def related_tax_ids(associations: Iterable[AssociationRecord], employer_tax_id: str | None) -> frozenset[str]:
+    """Whose entity records a person may see: every Tax ID they have an association with (any status),
+    and their employer's."""
+    related = {association.tax_id for association in associations}
+    if employer_tax_id is not None:
+        related.add(employer_tax_id)
+    return frozenset(related)
+
+
+def partner_grants(bindings: Iterable[Binding], scopes: frozenset[str]) -> frozenset[Grant]:
+    """A partner's grants: its bindings, at CLINICAL access only when its token holds `clinical:read`."""
+    level = AccessLevel.CLINICAL if Scope.CLINICAL_READ.value in scopes else AccessLevel.ADMINISTRATIVE
+    return frozenset(Grant(region=b.region, tax_id=b.tax_id, access=level) for b in bindings)
+
+
+# ------------------------------------------------------------------ what a caller sees
 
 
 def _access(principal: Principal, region: str, tax_id: str) -> AccessLevel | None:
@@ -198,11 +230,17 @@ def visible_user(
         return None
     if user.pk == principal.user_pk:
         return user
-    if principal.represents_region is not None and any(
+    if may_see_other_people(principal) and any(
         association.region == principal.represents_region for association in associations
     ):
         return user
     return None
+
+
+def may_see_other_people(principal: Principal) -> bool:
+    """Whether anyone but the caller may be visible to them at all (a representative, through the
+    associations people asked for in their region): when not, nobody else's associations need reading."""
+    return principal.signed_in and principal.represents_region is not None
 
 
 def visible_association(
@@ -242,15 +280,21 @@ def may_remove_association(principal: Principal, association: AssociationRecord)
     return principal.signed_in and association.user_pk == principal.user_pk
 
 
+def deciding_region(principal: Principal) -> str | None:
+    """The region whose association requests the caller decides: a representative's own; None for
+    anyone else."""
+    return principal.represents_region if principal.signed_in else None
+
+
 def may_decide_associations(principal: Principal) -> bool:
-    return principal.signed_in and principal.represents_region is not None
+    return deciding_region(principal) is not None
 
 
 def may_decide_association(principal: Principal, association: AssociationRecord) -> bool:
     """A representative decides requests in their own region, never their own request."""
     return (
         may_decide_associations(principal)
-        and association.region == principal.represents_region
+        and association.region == deciding_region(principal)
         and association.user_pk != principal.user_pk
     )
 

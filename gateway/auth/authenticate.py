@@ -12,6 +12,7 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from starlette.requests import HTTPConnection
 
+from gateway import access
 from gateway.auth.keys import load_signing_key, public_jwks
 from gateway.auth.oidc import OidcVerifier
 from gateway.auth.partners import PartnerClaims, PartnerTokens, is_partner_token, partner_principal
@@ -22,7 +23,7 @@ from gateway.auth.sessions import SessionStore
 from gateway.auth.throttle import Attempt, Throttle, canonical_user_id
 from gateway.auth.tokens import AccessClaims, AccessTokens, InvalidTokenError, IssuedToken
 from gateway.directory.generation import GENERATION_KEY, directory_changed
-from gateway.directory.records import AssociationStatus, Credentials, UserRecord, UserStatus
+from gateway.directory.records import Credentials, UserRecord, UserStatus
 from gateway.errors import RateLimited, Unauthenticated
 from gateway.observability import request_id_var
 from gateway.partners.store import PartnerStore
@@ -278,18 +279,13 @@ class Authenticator:
         if user is None or user.status is not UserStatus.ACTIVE:
             raise Unauthenticated()
         associations = found_associations.get(user_pk, [])
-        grants = frozenset(
-            Grant(region=a.region, tax_id=a.tax_id, access=a.access)
-            for a in associations
-            if a.status is AssociationStatus.ACTIVE
-        )
-        related = {a.tax_id for a in associations}
+        grants = access.person_grants(associations)
+        employer_tax_id = None
         if user.employer_entity_pk is not None:
             employer = (await self._directory.entities_by_pks([user.employer_entity_pk])).get(
                 user.employer_entity_pk
             )
-            if employer is not None:
-                related.add(employer.tax_id)
+            employer_tax_id = None if employer is None else employer.tax_id
         return Principal(
             kind=PrincipalKind.PERSON,
             user_pk=user.pk,
@@ -299,7 +295,7 @@ class Authenticator:
             active_region=active_region if session_id is not None else _default_region(user, grants),
             represents_region=user.represents_region,
             grants=grants,
-            related_tax_ids=frozenset(related),
+            related_tax_ids=access.related_tax_ids(associations, employer_tax_id),
         )
 
     # ----------------------------------------------------------------- sign-in
