@@ -27,6 +27,7 @@ from gateway.auth.routes import auth_routes
 from gateway.graphql_http import GraphQLEndpoint
 from gateway.oauth import oauth_routes
 from gateway.observability import request_id_var
+from gateway.request_state import RequestState
 from gateway.runtime import Runtime
 from gateway.settings import Settings
 from gateway.spa import web_app_routes
@@ -90,7 +91,7 @@ class RequestMiddleware:
 
 
 def _log_request(scope: Scope, request_id: str, status: int, started: float) -> None:
-    state = scope.get("state", {})
+    state = RequestState.of(scope)
     logger.info(
         "request",
         extra={
@@ -100,10 +101,10 @@ def _log_request(scope: Scope, request_id: str, status: int, started: float) -> 
                 "path": scope["path"],
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                "operation_type": state.get("operation_type"),
-                "operation_name": state.get("operation_name"),
-                "outcome": state.get("outcome"),
-                "principal": state.get("principal_id"),
+                "operation_type": state.operation_type,
+                "operation_name": state.operation_name,
+                "outcome": state.outcome,
+                "principal": state.principal_id,
             }
         },
     )
