@@ -2,7 +2,9 @@
 
 Loaders return what exists; the functions here drop what the caller may not see and blank
 clinical fields for administrative access. They work on whole records as they are loaded, so
-every path (search, node ids, nested fields, downloads) gets the same answer.
+every path (search, node ids, nested fields, downloads) gets the same answer. What a caller holds
+is decided here too: which associations become grants (`person_grants`), at which access level a
+partner sees its bindings (`partner_grants`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from gateway.directory.records import (
     UserRecord,
     UserStatus,
 )
-from gateway.partners.records import Scope
+from gateway.partners.records import Binding, Scope
 from regions.base.authorizations import (
     OPEN_STATUSES,
     AuthorizationAction,
@@ -40,6 +42,45 @@ from regions.base.records import (
     MessageRecord,
     ProviderRecord,
 )
+
+# ------------------------------------------------------------------ what a caller holds
+
+
+def person_grants(
+    associations: Iterable[AssociationRecord],
+    *,
+    kind: UserKind | None = None,
+    attested_group_pks: Iterable[int] = (),
+) -> frozenset[Grant]:
+    """A person's grants: their ACTIVE associations, each at the access level it was approved with; for a
+    third-party administrator only those with a group whose TPA attestation naming its organization is
+    PROCESSED ("TPA Attestation (Must be completed by the Provider Group)", the Online Provider Tools page),
+    so a submitted or rejected attestation grants nothing."""
+    attested = frozenset(attested_group_pks)
+    return frozenset(
+        Grant(region=a.region, tax_id=a.tax_id, access=a.access)
+        for a in associations
+        if a.status is AssociationStatus.ACTIVE
+        and (kind is not UserKind.THIRD_PARTY_ADMINISTRATOR or a.entity_pk in attested)
+    )
+
+
+def related_tax_ids(associations: Iterable[AssociationRecord], employer_tax_id: str | None) -> frozenset[str]:
+    """Whose entity records a person may see: every Tax ID they have an association with (any status),
+    and their employer's."""
+    related = {association.tax_id for association in associations}
+    if employer_tax_id is not None:
+        related.add(employer_tax_id)
+    return frozenset(related)
+
+
+def partner_grants(bindings: Iterable[Binding], scopes: frozenset[str]) -> frozenset[Grant]:
+    """A partner's grants: its bindings, at CLINICAL access only when its token holds `clinical:read`."""
+    level = AccessLevel.CLINICAL if Scope.CLINICAL_READ.value in scopes else AccessLevel.ADMINISTRATIVE
+    return frozenset(Grant(region=b.region, tax_id=b.tax_id, access=level) for b in bindings)
+
+
+# ------------------------------------------------------------------ what a caller sees
 
 
 def _access(principal: Principal, region: str, tax_id: str) -> AccessLevel | None:
@@ -226,11 +267,17 @@ def visible_user(
         return None
     if user.pk == principal.user_pk:
         return user
-    if principal.represents_region is not None and any(
+    if may_see_other_people(principal) and any(
         association.region == principal.represents_region for association in associations
     ):
         return user
     return None
+
+
+def may_see_other_people(principal: Principal) -> bool:
+    """Whether anyone but the caller may be visible to them at all (a representative, through the
+    associations people asked for in their region): when not, nobody else's associations need reading."""
+    return principal.signed_in and principal.represents_region is not None
 
 
 def visible_association(
@@ -246,22 +293,6 @@ def visible_association(
 
 
 # ------------------------------------------------- who a person is at sign-in and on every request
-
-
-def grants_of(
-    kind: UserKind, associations: Iterable[AssociationRecord], attested_group_pks: Iterable[int]
-) -> frozenset[Grant]:
-    """What a person's associations grant: each ACTIVE one; for a third-party administrator only those with
-    a group whose TPA attestation naming its organization is PROCESSED ("TPA Attestation (Must be
-    completed by the Provider Group)", the Online Provider Tools page), so a submitted or rejected attestation
-    grants nothing."""
-    attested = frozenset(attested_group_pks)
-    return frozenset(
-        Grant(region=association.region, tax_id=association.tax_id, access=association.access)
-        for association in associations
-        if association.status is AssociationStatus.ACTIVE
-        and (kind is not UserKind.THIRD_PARTY_ADMINISTRATOR or association.entity_pk in attested)
-    )
 
 
 def may_sign_in(status: UserStatus) -> bool:
@@ -355,15 +386,21 @@ def may_remove_association(principal: Principal, association: AssociationRecord)
     return principal.signed_in and association.user_pk == principal.user_pk
 
 
+def deciding_region(principal: Principal) -> str | None:
+    """The region whose association requests the caller decides: a representative's own; None for
+    anyone else."""
+    return principal.represents_region if principal.signed_in else None
+
+
 def may_decide_associations(principal: Principal) -> bool:
-    return principal.signed_in and principal.represents_region is not None
+    return deciding_region(principal) is not None
 
 
 def may_decide_association(principal: Principal, association: AssociationRecord) -> bool:
     """A representative decides requests in their own region, never their own request."""
     return (
         may_decide_associations(principal)
-        and association.region == principal.represents_region
+        and association.region == deciding_region(principal)
         and association.user_pk != principal.user_pk
     )
 

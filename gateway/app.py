@@ -28,6 +28,7 @@ from gateway.graphql_http import GraphQLEndpoint
 from gateway.mail.worker import outbox_worker
 from gateway.oauth import oauth_routes
 from gateway.observability import request_id_var
+from gateway.request_state import RequestState
 from gateway.runtime import Runtime
 from gateway.settings import Settings
 from gateway.spa import web_app_routes
@@ -94,7 +95,7 @@ class RequestMiddleware:
 
 
 def _log_request(scope: Scope, request_id: str, status: int, started: float) -> None:
-    state = scope.get("state", {})
+    state = RequestState.of(scope)
     logger.info(
         "request",
         extra={
@@ -104,10 +105,10 @@ def _log_request(scope: Scope, request_id: str, status: int, started: float) -> 
                 "path": scope["path"],
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                "operation_type": state.get("operation_type"),
-                "operation_name": state.get("operation_name"),
-                "outcome": state.get("outcome"),
-                "principal": state.get("principal_id"),
+                "operation_type": state.operation_type,
+                "operation_name": state.operation_name,
+                "outcome": state.outcome,
+                "principal": state.principal_id,
             }
         },
     )

@@ -15,7 +15,7 @@ from gateway.auth.authenticate import Authenticator
 from gateway.auth.principal import Principal
 from gateway.errors import RegionUnavailable, Unauthenticated
 from gateway.ids import decode_id
-from gateway.loaders import Loaders, LoaderScope, RegionPk
+from gateway.loaders import Loaders, RegionPk
 from gateway.observability import request_id_var
 from gateway.runtime import Runtime
 from regions.base.records import AttachmentRecord
@@ -41,11 +41,7 @@ async def download_attachment(request: Request, runtime: Runtime, authenticator:
     if parts is None or region is None or region not in runtime.regions:
         await _audit(request, runtime, principal, "not_found", attachment_id=attachment_id[:200])
         return _not_found()
-    loaders = Loaders.create(
-        LoaderScope(
-            principal=principal, fanout=runtime.fanout, directory=runtime.directory, metrics=runtime.metrics
-        )
-    )
+    loaders = Loaders.for_principal(principal, runtime)
     try:
         attachment = await loaders.attachment_by_id.load(RegionPk(region, parts.pk))
         first = None if attachment is None else await _chunk(runtime, attachment, 0)

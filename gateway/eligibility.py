@@ -21,6 +21,7 @@ from gateway.guest.lookups import canonical_id
 from gateway.guest.throttle import member_key
 from gateway.loaders import RegionQuery
 from gateway.ratelimit import RateLimiter
+from gateway.request_state import RequestState
 from regions.base.coverage import CoverageLookup, Eligibility, MemberKey, ServedElsewhere
 
 # Longer than any member id can be: such a key cannot match, so the store is not asked.
@@ -124,17 +125,15 @@ async def _admit(context: GatewayContext, region: str, member: str, date_of_serv
 
 
 _LOOKUP_NUMBERS = itertools.count()
-_ALLOWANCE = "eligibility_allowance"
 
 
 def _allowance(context: GatewayContext) -> DataLoader[int, None]:
     """The request's look-ups counted against the caller's allowance together, in one count: were each
     counted on its own, each would wait for the shared cache at its own moment, and the look-ups of one
     request would reach their loader in as many batches (statements) as there are look-ups."""
-    state = context.request.state
-    found: DataLoader[int, None] | None = getattr(state, _ALLOWANCE, None)
-    if found is not None:
-        return found
+    state = RequestState.of(context.request.scope)
+    if state.eligibility_allowance is not None:
+        return state.eligibility_allowance
     limit = context.runtime.settings.eligibility_lookups_per_minute
     caller = context.principal.user_id or "unknown"
     limiter = RateLimiter(context.runtime.cache)
@@ -153,7 +152,7 @@ def _allowance(context: GatewayContext) -> DataLoader[int, None]:
         return [refused] * len(numbers)
 
     made: DataLoader[int, None] = DataLoader(admit, cache=False)
-    setattr(state, _ALLOWANCE, made)
+    state.eligibility_allowance = made
     return made
 
 

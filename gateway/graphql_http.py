@@ -44,9 +44,10 @@ from gateway.limits import (
     measure_document,
     too_many_operations,
 )
-from gateway.loaders import Loaders, LoaderScope
+from gateway.loaders import Loaders
 from gateway.observability import request_id_var
 from gateway.persisted import TrustedDocuments, persisted_queries, resolve_document
+from gateway.request_state import RequestState
 from gateway.runtime import Runtime
 from gateway.schema.schema import build_schema
 from gateway.sockets import LegacyWsHandler, SocketSession, TransportWsHandler, serve_socket, socket_session
@@ -69,7 +70,7 @@ def negotiated_media_type(request: Request | WebSocket) -> str:
 
 def _refusal(request: Request, status: int, message: str, extensions: dict[str, Any]) -> Response:
     """A request refused before any GraphQL ran: no `data`, one error with its code."""
-    request.state.outcome = "rejected"
+    RequestState.of(request.scope).outcome = "rejected"
     body = {"errors": [{"message": message, "extensions": extensions}]}
     return Response(orjson.dumps(body), status_code=status, media_type=negotiated_media_type(request))
 
@@ -176,19 +177,17 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         """The request's context (no part of it refers to the sub-response strawberry passes along)."""
         principal = await self.authenticator.principal_for(request)
         runtime = self.runtime
-        scope = LoaderScope(
-            principal=principal, fanout=runtime.fanout, directory=runtime.directory, metrics=runtime.metrics
-        )
         context = GatewayContext(
             request=request,
             runtime=runtime,
             authenticator=self.authenticator,
             principal=principal,
-            loaders=Loaders.create(scope),
+            loaders=Loaders.for_principal(principal, runtime),
             request_id=request_id_var.get() or "",
         )
-        request.state.graphql_context = context
-        request.state.principal_id = principal.user_id
+        state = RequestState.of(request.scope)
+        state.graphql_context = context
+        state.principal_id = principal.user_id
         session = socket_session(request) if isinstance(request, WebSocket) else None
         if session is not None:
             session.follow(principal, _bearer(request.headers.get("authorization")))
@@ -211,16 +210,16 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
             request = Request(scope, _limited(receive, self.runtime.settings.limits))
         started = time.perf_counter()
         response = await self._answer(request)
-        state = request.state
-        operation_type = str(getattr(state, "operation_type", "unknown"))
-        outcome = str(getattr(state, "outcome", "ok"))
+        state = RequestState.of(scope)
+        operation_type = state.operation_type or "unknown"
+        outcome = state.outcome or "ok"
         metrics = self.runtime.metrics
         metrics.labelled(metrics.graphql_requests, operation_type, outcome).inc()
         metrics.labelled(metrics.graphql_duration, operation_type).observe(time.perf_counter() - started)
         await response(scope, receive, send)
         # The context refers to the request, whose state refers to the context: unlinked, the request's
         # loaders and records are freed once it is answered, not left to the cycle collector.
-        scope.get("state", {}).pop("graphql_context", None)
+        state.graphql_context = None
 
     async def _answer(self, request: Request) -> Response:
         if wants_ide(request) and self.graphql_ide:
@@ -251,7 +250,7 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
                 return await self._run_json_post(request)
             return await self.run(request)
         except ClientDisconnect:
-            request.state.outcome = "rejected"
+            RequestState.of(request.scope).outcome = "rejected"
             return Response(status_code=499)  # nobody is left to read it
         except Unauthenticated as error:
             return _refusal(request, 401, str(error), error.extensions)
@@ -404,12 +403,8 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         session = socket_session(context.request)
         if session is not None:
             session.follow(principal, token)
-        runtime = self.runtime
         context.principal = principal
-        scope = LoaderScope(
-            principal=principal, fanout=runtime.fanout, directory=runtime.directory, metrics=runtime.metrics
-        )
-        context.loaders = Loaders.create(scope)
+        context.loaders = Loaders.for_principal(principal, self.runtime)
         return UnsetType()  # acknowledged without a payload
 
     # ---------------------------------------------------------------- answers
@@ -435,8 +430,9 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
                 formatted["message"] = _SUGGESTION.sub("", formatted["message"])
             formatted["extensions"] = error_extensions(error, request_id)
             errors.append(formatted)
-        context = getattr(request.state, "graphql_context", None)
-        failed = context.failed_regions if isinstance(context, GatewayContext) else set()
+        state = RequestState.of(request.scope)
+        context = state.graphql_context
+        failed = context.failed_regions if context is not None else set()
         for region in sorted(failed - reported):
             region_error = RegionUnavailable(region)
             errors.append(
@@ -450,16 +446,16 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         )
         limited = [e.original_error for e in result.errors or [] if isinstance(e.original_error, RateLimited)]
         if refused_whole and limited:
-            request.state.rate_limited = max(r.retry_after_seconds for r in limited)
-        request.state.request_error = refused_whole
+            state.retry_after_seconds = max(r.retry_after_seconds for r in limited)
+        state.refused_whole = refused_whole
         if refused_whole:
-            request.state.outcome = "rejected"
+            state.outcome = "rejected"
         elif unexpected or failed or reported:
-            request.state.outcome = "error"
+            state.outcome = "error"
         elif _has_user_errors(result.data):
-            request.state.outcome = "user_error"
+            state.outcome = "user_error"
         else:
-            request.state.outcome = "ok"
+            state.outcome = "ok"
         response: dict[str, Any] = {} if refused_whole else {"data": result.data}
         if errors:
             response["errors"] = errors
@@ -484,8 +480,9 @@ class GraphQLEndpoint(GraphQL[GatewayContext, None]):
         """The HTTP answer of a GraphQL response (`status` unless the request was refused as a whole)."""
         media_type = "application/json" if request is None else negotiated_media_type(request)
         retry_after = None
-        if request is not None and getattr(request.state, "request_error", False):
-            retry_after = getattr(request.state, "rate_limited", None)
+        state = None if request is None else RequestState.of(request.scope)
+        if state is not None and state.refused_whole:
+            retry_after = state.retry_after_seconds
             if retry_after is not None:
                 status = 429
             elif media_type == GRAPHQL_RESPONSE_JSON:

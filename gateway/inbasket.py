@@ -19,7 +19,7 @@ from gateway.auth.principal import Principal
 from gateway.cache import Cache
 from gateway.context import GatewayContext
 from gateway.errors import RegionUnavailable, Unauthenticated
-from gateway.loaders import Loaders, LoaderScope, RegionPk
+from gateway.loaders import Loaders, RegionPk
 from regions.base.records import MessageRecord
 
 logger = logging.getLogger(__name__)
@@ -57,14 +57,7 @@ async def deliveries(context: GatewayContext) -> AsyncIterator[MessageRecord]:
                 raise Unauthenticated("The session has ended; sign in again to follow the in-basket.")
             # Nested fields of this delivery (claim, attachments, …) resolve for the person as they are now.
             context.principal = current
-            context.loaders = Loaders.create(
-                LoaderScope(
-                    principal=current,
-                    fanout=runtime.fanout,
-                    directory=runtime.directory,
-                    metrics=runtime.metrics,
-                )
-            )
+            context.loaders = Loaders.for_principal(current, runtime)
             try:
                 message = await context.loaders.message_by_id.load(key)
             except RegionUnavailable:

@@ -9,7 +9,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar, overload
 
 from aiodataloader import DataLoader
 
@@ -40,6 +40,9 @@ from regions.base.records import (
     Page,
     ProviderRecord,
 )
+
+if TYPE_CHECKING:
+    from gateway.runtime import Runtime
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -602,10 +605,11 @@ class UserByIdLoader(_Loader[int, UserRecord | None]):
         principal = self.scope.principal
         users = await self.scope.directory.users_by_pks(keys)
         others = [pk for pk in keys if pk != principal.user_pk and pk in users]
-        # Only a representative can see someone else, through their associations; skip the query otherwise.
+        # Someone else is seen only through their associations, by whom may see others at all: skip the
+        # query otherwise.
         associations = (
             await self.scope.directory.associations_by_user_pks(others)
-            if others and principal.represents_region
+            if others and access.may_see_other_people(principal)
             else {}
         )
         return [access.visible_user(principal, users.get(pk), associations.get(pk, [])) for pk in keys]
@@ -766,5 +770,9 @@ class Loaders:
         self.scope = scope
 
     @classmethod
-    def create(cls, scope: LoaderScope) -> Loaders:
+    def for_principal(cls, principal: Principal, runtime: Runtime) -> Loaders:
+        """The loaders of one request (or one subscription event) made for `principal`."""
+        scope = LoaderScope(
+            principal=principal, fanout=runtime.fanout, directory=runtime.directory, metrics=runtime.metrics
+        )
         return cls(scope)

@@ -33,7 +33,7 @@ from gateway.auth.authenticate import Authenticator
 from gateway.auth.principal import ANONYMOUS, Principal
 from gateway.context import GatewayContext
 from gateway.errors import Unauthenticated
-from gateway.loaders import Loaders, LoaderScope
+from gateway.loaders import Loaders
 
 logger = logging.getLogger(__name__)
 
@@ -75,13 +75,8 @@ class SocketSession:
             self.ended.set()
             return False
         self._principal = current
-        runtime = context.runtime
         context.principal = current
-        context.loaders = Loaders.create(
-            LoaderScope(
-                principal=current, fanout=runtime.fanout, directory=runtime.directory, metrics=runtime.metrics
-            )
-        )
+        context.loaders = Loaders.for_principal(current, context.runtime)
         return True
 
     async def close(self) -> None:

@@ -12,7 +12,8 @@ from graphql import build_schema, parse
 from graphql.execution import Executor
 
 from gateway.executor.compiler import compile_plan
-from regions.base.rows import Decoding, claim_reading
+from regions.base.records import ClaimRecord
+from regions.base.rows import Decoding, reading
 
 
 class _Root:
@@ -42,16 +43,16 @@ def _failing(value: Any) -> Any:
 
 
 def test_a_failure_inside_a_row_decoder_shows_the_decoders_line() -> None:
-    reading = claim_reading(frozenset({"billed_amount"}))
-    row = tuple(range(len(reading.columns)))
+    claim = reading(ClaimRecord, frozenset({"billed_amount"}))
+    row = tuple(range(len(claim.columns)))
     decoding = Decoding(date=_failing, money=_failing, utc_datetime=_failing, codes=_failing)
     try:
-        reading.decode("SCAL", row, decoding)
+        claim.decode("SCAL", row, decoding)
     except ValueError as error:
         frame = traceback.extract_tb(error.__traceback__)[-2]
     else:  # pragma: no cover - the decoder must have failed
         raise AssertionError("the decoder converted a value it cannot")
-    assert frame.filename.startswith("<claim reading")
+    assert frame.filename.startswith("<reading of ClaimRecord")
     assert frame.line is not None
     assert frame.line.startswith("return ClaimRecord(")
 

@@ -292,17 +292,16 @@ class Authenticator:
         if user.kind is UserKind.THIRD_PARTY_ADMINISTRATOR and user.employer_entity_pk is not None:
             employer_pk = user.employer_entity_pk
             attested = (await self._directory.attesting_entity_pks([employer_pk])).get(employer_pk, [])
-        grants = access.grants_of(user.kind, associations, attested)
+        grants = access.person_grants(associations, kind=user.kind, attested_group_pks=attested)
         mfa_due = access.must_enrol_mfa(
             self._settings.mfa_required, mfa_enabled=user.mfa_enabled, associations=associations
         )
-        related = {a.tax_id for a in associations}
+        employer_tax_id = None
         if user.employer_entity_pk is not None:
             employer = (await self._directory.entities_by_pks([user.employer_entity_pk])).get(
                 user.employer_entity_pk
             )
-            if employer is not None:
-                related.add(employer.tax_id)
+            employer_tax_id = None if employer is None else employer.tax_id
         return Principal(
             kind=PrincipalKind.PERSON,
             user_pk=user.pk,
@@ -313,7 +312,7 @@ class Authenticator:
             represents_region=access.represented_region(user),
             reviews_region=access.reviewed_region(user),
             grants=grants,
-            related_tax_ids=frozenset(related),
+            related_tax_ids=access.related_tax_ids(associations, employer_tax_id),
             account_only=access.account_only(user.status, mfa_enrolment_due=mfa_due),
             mfa_enrolment_due=mfa_due,
         )

@@ -16,13 +16,12 @@ from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 from joserfc.jwt import JWTClaimsRegistry
 
+from gateway import access
 from gateway.auth.keys import ALGORITHM
-from gateway.auth.principal import Grant, PartnerAllowance, Principal, PrincipalKind
+from gateway.auth.principal import PartnerAllowance, Principal, PrincipalKind
 from gateway.auth.tokens import InvalidTokenError, IssuedToken, claims_registry
 from gateway.clock import SYSTEM_CLOCK, Clock
-from gateway.directory.records import AccessLevel
 from gateway.errors import Unauthenticated
-from gateway.partners.records import Scope
 from gateway.partners.store import PartnerStore, scopes_text
 
 # The claim that tells a partner token from a person's: a token of one kind never verifies as the other.
@@ -115,13 +114,10 @@ async def partner_principal(store: PartnerStore, claims: PartnerClaims) -> Princ
     if client.rotated_at is not None and claims.issued_at < math.floor(client.rotated_at.timestamp()):
         raise Unauthenticated("This token was issued before the client's secret was rotated.")
     scopes = claims.scopes & client.scopes
-    access = AccessLevel.CLINICAL if Scope.CLINICAL_READ.value in scopes else AccessLevel.ADMINISTRATIVE
     return Principal(
         kind=PrincipalKind.PARTNER,
         user_id=f"client:{client.client_id}",
-        grants=frozenset(
-            Grant(region=binding.region, tax_id=binding.tax_id, access=access) for binding in client.bindings
-        ),
+        grants=access.partner_grants(client.bindings, scopes),
         related_tax_ids=frozenset(binding.tax_id for binding in client.bindings),
         client_id=client.client_id,
         scopes=scopes,

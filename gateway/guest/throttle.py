@@ -11,11 +11,9 @@ from gateway.context import GatewayContext
 from gateway.errors import RateLimited
 from gateway.guest.audit import GuestAction, GuestOutcome, client_address, record_lookup
 from gateway.ratelimit import RateLimiter
+from gateway.request_state import RequestState
 
 _KEY_DERIVATION_LABEL = b"provider-gateway guest look-up keys v1"
-# Look-ups counted against the address by `admit_request` for the request (or WebSocket connection)
-# and not yet run: each look-up uses one instead of counting itself again.
-_ADMITTED = "guest_lookups_admitted"
 
 # A kind of guest look-up and the region it names (None where that is not known before execution).
 AskedLookup: TypeAlias = tuple[GuestAction, str | None]
@@ -58,8 +56,9 @@ async def admit_request(context: GatewayContext, lookups: Mapping[AskedLookup, i
         raise RateLimited(
             "Too many guest look-ups from this address; try again later.", decision.retry_after_seconds
         )
-    state = context.request.state
-    setattr(state, _ADMITTED, getattr(state, _ADMITTED, 0) + total)
+    # Counted against the address for the request (or WebSocket connection) and not yet run: each
+    # look-up uses one instead of counting itself again.
+    RequestState.of(context.request.scope).guest_lookups_admitted += total
 
 
 async def admit_lookup(context: GatewayContext, action: GuestAction, region: str, member: str) -> None:
@@ -67,10 +66,9 @@ async def admit_lookup(context: GatewayContext, action: GuestAction, region: str
     admitted as a whole) and in the looked-up member's, whichever address asks."""
     settings = context.runtime.settings
     limiter = RateLimiter(context.runtime.cache)
-    state = context.request.state
-    admitted = getattr(state, _ADMITTED, 0)
-    if admitted > 0:
-        setattr(state, _ADMITTED, admitted - 1)
+    state = RequestState.of(context.request.scope)
+    if state.guest_lookups_admitted > 0:
+        state.guest_lookups_admitted -= 1
     else:
         # Reached without `admit_request` (a schema built without its extension): count it here.
         decision = await limiter.hit(

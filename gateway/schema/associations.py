@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from gateway import access
 from gateway.context import Info
 from gateway.directory.records import AccessLevel, AssociationRecord, AssociationStatus
 from gateway.errors import Forbidden, Unauthenticated
@@ -75,7 +76,8 @@ async def pending_associations(info: Info, first: int | None, after: str | None)
     principal = info.context.principal
     if not principal.signed_in:
         raise Unauthenticated()
-    if principal.represents_region is None:
+    deciding = access.deciding_region(principal)
+    if deciding is None:
         raise Forbidden("Only regional representatives decide association requests.")
     limit = page_size(first)
     values = decode_cursor(after, 1)
@@ -83,9 +85,7 @@ async def pending_associations(info: Info, first: int | None, after: str | None)
         after_pk = None if values is None else int(values[0])
     except (TypeError, ValueError):
         after_pk = None
-    query = PendingAssociationsQuery(
-        principal.represents_region, after_pk, limit, selects(info, "totalCount")
-    )
+    query = PendingAssociationsQuery(deciding, after_pk, limit, selects(info, "totalCount"))
     page = await info.context.loaders.pending_association_page.load(query)
     for record in page.items:
         info.context.loaders.association_by_id.prime(record.pk, record)

@@ -17,6 +17,7 @@ from gateway.ids import encode_id
 from gateway.loaders import RegionPk, RegionQuery
 from gateway.schema.entities import Provider, ProviderEntity
 from gateway.schema.enums import RegionCode
+from gateway.schema.from_records import field_reads, record_builder
 from gateway.schema.prefetch import MISSING, Prefetch, later, load_for_page, prefetched, selected
 from gateway.schema.regions import Region, region
 from gateway.schema.relay import (
@@ -57,15 +58,7 @@ class Payment:
 
     @classmethod
     def from_record(cls, record: PaymentRecord | None) -> Payment | None:
-        if record is None:
-            return None
-        return cls(
-            vendor=record.vendor,
-            method=record.method,
-            reference=record.reference,
-            amount=record.amount,
-            paid_on=record.paid_on,
-        )
+        return None if record is None else _payment(record)
 
 
 @strawberry.type
@@ -78,13 +71,11 @@ class Member:
 
     @classmethod
     def from_record(cls, record: MemberRecord) -> Member:
-        return cls(
-            member_id=record.member_id,
-            first_name=record.first_name,
-            last_name=record.last_name,
-            date_of_birth=record.date_of_birth,
-            plan_type=record.plan_type,
-        )
+        return _member(record)
+
+
+_payment = record_builder(Payment, PaymentRecord)
+_member = record_builder(Member, MemberRecord)
 
 
 @strawberry.type
@@ -121,26 +112,12 @@ class Claim(Node):
         entity: ProviderEntity | Prefetch = MISSING,
         billing_provider: Provider | Prefetch = MISSING,
     ) -> Claim:
-        return cls(
-            id=strawberry.ID(encode_id("Claim", record.region, record.pk)),
-            claim_number=record.claim_number,
-            member=Member.from_record(record.member),
-            service_from=record.service_from,
-            service_to=record.service_to,
-            received_on=record.received_on,
-            billed_amount=record.billed_amount,
-            allowed_amount=record.allowed_amount,
-            paid_amount=record.paid_amount,
-            patient_responsibility=record.patient_responsibility,
-            status=record.status,
-            status_category=record.status_category,
-            status_detail=record.status_detail,
-            payment=Payment.from_record(record.payment),
-            diagnosis_codes=_codes(record.diagnosis_codes),
-            region=region(record.region),
-            record=record,
-            prefetched_entity=entity,
-            prefetched_billing_provider=billing_provider,
+        return _claim(
+            record,
+            strawberry.ID(encode_id("Claim", record.region, record.pk)),
+            region(record.region),
+            entity,
+            billing_provider,
         )
 
     @strawberry.field(metadata=prefetched("prefetched_entity"))
@@ -187,6 +164,14 @@ def _codes(codes: tuple[str, ...] | None) -> list[str] | None:
     if isinstance(codes, tuple):
         return list(codes)
     return codes  # None, or UNREAD in a list that does not show them (`_CLAIM_READS`)
+
+
+_claim = record_builder(
+    Claim,
+    ClaimRecord,
+    given=("id", "region", "prefetched_entity", "prefetched_billing_provider"),
+    convert={"member": _member, "payment": _payment, "diagnosis_codes": _codes},
+)
 
 
 async def claims_from_records(
@@ -259,47 +244,18 @@ class ClaimSearch:
     received_to: date | None = None
 
 
-# What each field of a claim in a list reads of its record (regions/base/rows.py `claim_reading`), beyond
-# what every claim read holds (its identity, order, Tax ID, provider and whether it has a payment); the
-# member's and the payment's fields by their own selections. A field not listed here (availableActions,
-# messages, one added later) may read anything, so a page that selects it reads whole records.
-_CLAIM_READS: dict[str, tuple[str, ...]] = {
-    "__typename": (),
-    "id": (),
-    "claimNumber": (),
-    "region": (),
-    "entity": (),
-    "billingProvider": (),
-    "receivedOn": (),
-    "member": (),
-    "payment": (),
-    "serviceFrom": ("service_from",),
-    "serviceTo": ("service_to",),
-    "billedAmount": ("billed_amount",),
-    "allowedAmount": ("allowed_amount",),
-    "paidAmount": ("paid_amount",),
-    "patientResponsibility": ("patient_responsibility",),
-    "status": ("status",),
-    "statusCategory": ("status_category",),
-    "statusDetail": ("status_detail",),
-    "diagnosisCodes": ("diagnosis_codes",),
-}
-_MEMBER_READS = {
-    "__typename": (),
-    "memberId": ("member.member_id",),
-    "firstName": ("member.first_name",),
-    "lastName": ("member.last_name",),
-    "dateOfBirth": ("member.date_of_birth",),
-    "planType": ("member.plan_type",),
-}
-_PAYMENT_READS = {
-    "__typename": (),
-    "vendor": ("payment.vendor",),
-    "method": ("payment.method",),
-    "reference": ("payment.reference",),
-    "amount": ("payment.amount",),
-    "paidOn": ("payment.paid_on",),
-}
+# What each field of a claim in a list reads of its record (regions/base/rows.py `reading`), beyond what
+# every claim read holds; the member's and the payment's fields by their own selections. Derived from the
+# GraphQL types and the records' specifications (gateway/schema/from_records.py): a field with a resolver
+# says here what it reads, and one not said (availableActions, messages) may read anything, so a page that
+# selects it reads whole records.
+_CLAIM_READS = field_reads(
+    Claim,
+    ClaimRecord,
+    computed={"id": ("pk",), "entity": ("tax_id",), "billing_provider": ("billing_provider_pk",)},
+)
+_MEMBER_READS = field_reads(Member, MemberRecord, prefix="member.")
+_PAYMENT_READS = field_reads(Payment, PaymentRecord, prefix="payment.")
 
 
 @lru_cache(maxsize=1024)

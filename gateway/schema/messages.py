@@ -14,6 +14,7 @@ from gateway.errors import BadUserInput, RegionUnavailable
 from gateway.ids import encode_id
 from gateway.loaders import RegionPk, RegionQuery
 from gateway.schema.entities import Provider
+from gateway.schema.from_records import record_builder
 from gateway.schema.prefetch import MISSING, Prefetch, later, load_for_page, prefetched, selected
 from gateway.schema.regions import Region, region
 from gateway.schema.relay import (
@@ -51,13 +52,10 @@ class Attachment(Node):
 
     @classmethod
     def from_record(cls, record: AttachmentRecord) -> Attachment:
-        return cls(
-            id=strawberry.ID(encode_id("Attachment", record.region, record.pk)),
-            filename=record.filename,
-            content_type=record.content_type,
-            size_bytes=record.size_bytes,
-            sha256=record.sha256,
-        )
+        return _attachment(record, strawberry.ID(encode_id("Attachment", record.region, record.pk)))
+
+
+_attachment = record_builder(Attachment, AttachmentRecord, given=("id",))
 
 
 @strawberry.type
@@ -80,18 +78,8 @@ class Message(Node):
 
     @classmethod
     def from_record(cls, record: MessageRecord) -> Message:
-        return cls(
-            id=strawberry.ID(encode_id("Message", record.region, record.pk)),
-            kind=record.kind,
-            folder=record.folder,
-            subject=record.subject,
-            body=record.body,
-            subtopic=record.subtopic,
-            crm_id=record.crm_id,
-            sent_at=record.sent_at,
-            read_at=record.read_at,
-            region=region(record.region),
-            record=record,
+        return _message(
+            record, strawberry.ID(encode_id("Message", record.region, record.pk)), region(record.region)
         )
 
     @strawberry.field(metadata=prefetched("prefetched_claim"))
@@ -152,6 +140,9 @@ class Message(Node):
         key = RegionPk(self.record.region, self.record.pk)
         records = await info.context.loaders.attachments_by_message.load(key)
         return [Attachment.from_record(record) for record in records]
+
+
+_message = record_builder(Message, MessageRecord, given=("id", "region"))
 
 
 async def messages_from_records(info: Info, records: Sequence[MessageRecord], *path: str) -> list[Message]:

@@ -15,9 +15,11 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from gateway.context import GatewayContext
 from gateway.executor.extension import compiled_execution
 from gateway.limits import limits_extension
 from gateway.partners.operations import partner_extension
+from gateway.request_state import RequestState
 from gateway.schema.account_only import AccountOnlySessions
 from gateway.schema.accounts import AccountMutation, SupportCase
 from gateway.schema.associations import Association
@@ -70,12 +72,12 @@ class OperationTypeRecorder(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         yield
         context = self.execution_context.context
-        request = getattr(context, "request", None)
-        if request is not None:
+        if isinstance(context, GatewayContext):
+            state = RequestState.of(context.request.scope)
             # RuntimeError: no operation could be chosen; validation reports that itself.
             with contextlib.suppress(RuntimeError):
-                request.state.operation_type = self.execution_context.operation_type.value
-            request.state.operation_name = self.execution_context.operation_name
+                state.operation_type = self.execution_context.operation_type.value
+            state.operation_name = self.execution_context.operation_name
 
 
 # Each domain contributes its own root fields; add a domain's class to the tuple of its root.

@@ -46,19 +46,13 @@ from regions.base.authorizations import (
 from regions.base.reads import Row, keys, one_of
 from regions.base.records import (
     AttachmentRecord,
+    MemberRecord,
     MessageFolder,
     MessageKind,
     MessageRecord,
     Page,
 )
-from regions.base.rows import (
-    ATTACHMENT_COLUMNS,
-    MEMBER_COLUMNS,
-    MESSAGE_COLUMNS,
-    attachment_record,
-    member_record,
-    message_record,
-)
+from regions.base.rows import reading
 from regions.base.store import RegionStore
 from regions.base.tables import (
     attachments,
@@ -94,7 +88,7 @@ _AUTHORIZATION_COLUMNS: tuple[ColumnElement[Any], ...] = (
     authorizations.c.decision_reason,
     authorizations.c.valid_from,
     authorizations.c.valid_to,
-    *MEMBER_COLUMNS,
+    *reading(MemberRecord).columns,
 )
 _SERVICE_COLUMNS: tuple[ColumnElement[Any], ...] = (
     authorization_services.c.authorization_id,
@@ -253,7 +247,7 @@ class AuthorizationStore:
                     < tuple_(_param(messages.c.sent_at, "after_at"), _param(messages.c.id, "after_pk"))
                 )
             page = (
-                select(*MESSAGE_COLUMNS)
+                select(*reading(MessageRecord).columns)
                 .where(*page_conditions)
                 .order_by(messages.c.sent_at.desc(), messages.c.id.desc())
                 .limit(_LIMIT)
@@ -265,8 +259,8 @@ class AuthorizationStore:
             values["after_at"], values["after_pk"] = after
         shape = ("authorization_messages", by_owner, has_cursor)
         rows, total = await self.store._page(shape, build, values, with_total, has_cursor)
-        decoding = self.store.reads.decoding
-        items = [message_record(self.region, row, decoding) for row in rows[:limit]]
+        decode, region, decoding = reading(MessageRecord).decode, self.region, self.store.reads.decoding
+        items = [decode(region, row, decoding) for row in rows[:limit]]
         return Page(items=items, has_more=len(rows) > limit, total=total)
 
     async def attachments_by_authorization_pks(self, pks: Sequence[int]) -> dict[int, list[AttachmentRecord]]:
@@ -275,7 +269,7 @@ class AuthorizationStore:
 
         def build() -> Select[Any]:
             return (
-                select(*ATTACHMENT_COLUMNS)
+                select(*reading(AttachmentRecord).columns)
                 .join(messages, messages.c.id == attachments.c.message_id)
                 .where(one_of(messages.c.authorization_id, "pks", single))
                 .order_by(attachments.c.id)
@@ -283,8 +277,9 @@ class AuthorizationStore:
 
         rows = await self._rows(("attachments_by_authorization_pks", single), build, {"pks": bound})
         found: dict[int, list[AttachmentRecord]] = {pk: [] for pk in pks}
+        decode, region, decoding = reading(AttachmentRecord).decode, self.region, self.store.reads.decoding
         for row in rows:
-            attachment = attachment_record(self.region, row)
+            attachment = decode(region, row, decoding)
             if attachment.authorization_pk is not None:
                 found.setdefault(attachment.authorization_pk, []).append(attachment)
         return found
@@ -483,14 +478,14 @@ class AuthorizationStore:
         """A person's earlier message under an idempotency key, if it was about an authorization."""
 
         def build() -> Select[Any]:
-            return select(*MESSAGE_COLUMNS).where(
+            return select(*reading(MessageRecord).columns).where(
                 messages.c.owner_user_id == _param(messages.c.owner_user_id, "owner"),
                 messages.c.idempotency_key == _param(messages.c.idempotency_key, "key"),
             )
 
         rows = await self._rows(("message_by_idempotency_key",), build, {"owner": owner_user_id, "key": key})
         decoding = self.store.reads.decoding
-        return message_record(self.region, rows[0], decoding) if rows else None
+        return reading(MessageRecord).decode(self.region, rows[0], decoding) if rows else None
 
     # ----------------------------------------------------------------- helpers
 
@@ -575,7 +570,7 @@ class AuthorizationStore:
             pk,
             number,
             tax_id,
-            member_record(row[18:], decoding),
+            reading(MemberRecord).decode(self.region, row[18:], decoding),
             _KINDS[kind],
             _URGENCIES[urgency],
             _STATUSES[status],

@@ -14,7 +14,7 @@ from sqlalchemy import BindParameter, ColumnElement, Integer, Select, bindparam,
 
 from regions.base.reads import Row, keys, one_of
 from regions.base.records import MemberRecord, Page, record
-from regions.base.rows import MEMBER_COLUMNS, member_record
+from regions.base.rows import reading
 from regions.base.store import RegionStore
 from regions.base.tables import (
     allergies,
@@ -155,7 +155,7 @@ class ClinicalStore:
 
         def build() -> Select[Any]:
             member = (
-                select(members.c.id.label("member_pk"), *MEMBER_COLUMNS)
+                select(members.c.id.label("member_pk"), *reading(MemberRecord).columns)
                 .where(
                     members.c.member_id == _param(members.c.member_id, "member_id"),
                     members.c.date_of_birth == _param(members.c.date_of_birth, "date_of_birth"),
@@ -216,14 +216,17 @@ class ClinicalStore:
             return None
         decoding = self.store.reads.decoding
         first = rows[0]
-        width = 1 + len(MEMBER_COLUMNS)
+        member = reading(MemberRecord)
+        width = 1 + len(member.columns)
         evidence = tuple(
             TreatmentEvidence(RelationshipKind(kind), tax_id, reference, _as_date(decoding.date, on))
             for *_, kind, tax_id, reference, on in rows
             if kind is not None
         )
         return PatientLookup(
-            member_pk=first[0], member=member_record(first[1:width], decoding), evidence=evidence
+            member_pk=first[0],
+            member=member.decode(self.store.region, first[1:width], decoding),
+            evidence=evidence,
         )
 
     async def section(self, section: Section, member_pks: Sequence[int]) -> dict[int, list[Any]]:

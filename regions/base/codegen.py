@@ -1,4 +1,4 @@
-"""Python generated at run time (the claim row decoders here, the gateway's compiled query plans), defined
+"""Python generated at run time (the records' row decoders, the gateway's compiled query plans), defined
 so that a traceback through it shows its source lines."""
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ def define(source: str, kind: str, namespace: dict[str, Any], entry: str) -> Any
     filename = f"<{kind} {next(_numbers)}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     # The one place generated code runs. Its text is made in this process from the schema and the names of
-    # a validated document (GraphQL names, written as literals with repr) or from the claim table's fields.
+    # a validated document (GraphQL names, written as literals with repr) or from the records' field
+    # specifications.
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102
     defined = namespace[entry]
     weakref.finalize(defined, linecache.cache.pop, filename, None)

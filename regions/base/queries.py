@@ -28,7 +28,7 @@ class ClaimSearch:
     after: ClaimCursor | None = None
     limit: int = 20
     with_total: bool = False
-    # The fields of the claim records the page needs (regions/base/rows.py `claim_reading`); None: all.
+    # The fields of the claim records the page needs (regions/base/rows.py `reading`); None: all.
     fields: frozenset[str] | None = None
     # Claims of members of these plans are neither listed nor counted (the region serves them elsewhere).
     excluded_plans: frozenset[PlanType] = frozenset()

@@ -9,13 +9,17 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Final, Generic, TypeVar, dataclass_transform
 
+from regions.base.fields import nested, read
+from regions.base.tables import attachments, claims, members, messages, providers
+
 T = TypeVar("T")
 
 
-@dataclass_transform(frozen_default=True)
+@dataclass_transform(frozen_default=True, field_specifiers=(read, nested))
 def record(cls: type[T]) -> type[T]:
     """A record read from a region's rows: immutable to the type checker (mypy rejects an assignment to a
-    field, as for `dataclass(frozen=True)`), a plain slotted dataclass at run time.
+    field, as for `dataclass(frozen=True)`), a plain slotted dataclass at run time. Each field says where
+    it is read from (`read`, `nested`: regions/base/fields.py).
 
     A frozen dataclass sets every field through `object.__setattr__` in its `__init__`, 4-5 times the cost
     of a plain one, and a claims page builds hundreds of these per request. Equality and hashing stay
@@ -26,7 +30,7 @@ def record(cls: type[T]) -> type[T]:
 
 class Unread(Enum):
     """What a record read for a list holds in a field the list's selection does not show
-    (regions/base/rows.py `claim_reading`): a list reads a few of a claim's columns, not all 28. A value
+    (regions/base/rows.py `reading`): a list reads a few of a claim's columns, not all 28. A value
     nobody asked for never reaches an answer; were one read by mistake, it is of no type a field accepts,
     so the answer says so (an error at its path) instead of showing a wrong value."""
 
@@ -119,88 +123,94 @@ class RfiSubtopic(Enum):
 @record
 class ProviderRecord:
     region: str
-    pk: int
-    npi: str
-    name: str
-    specialty: str | None
-    tax_id: str
+    pk: int = read(providers.c.id, always=True)
+    npi: str = read(providers.c.npi)
+    name: str = read(providers.c.name)
+    specialty: str | None = read(providers.c.specialty)
+    tax_id: str = read(providers.c.tax_id)
 
 
 @record
 class MemberRecord:
-    member_id: str
-    first_name: str
-    last_name: str
-    date_of_birth: date | None  # clinical: blanked for administrative access
-    plan_type: PlanType
-    coverage_from: date | None
-    coverage_to: date | None
+    member_id: str = read(members.c.member_id)
+    first_name: str = read(members.c.first_name)
+    last_name: str = read(members.c.last_name)
+    date_of_birth: date | None = read(members.c.date_of_birth)  # clinical: blanked for administrative access
+    plan_type: PlanType = read(members.c.plan_type)
+    coverage_from: date | None = read(members.c.coverage_from)
+    coverage_to: date | None = read(members.c.coverage_to)
 
 
 @record
 class PaymentRecord:
-    vendor: str
-    method: PaymentMethod
-    reference: str
-    amount: Decimal
-    paid_on: date
+    vendor: str = read(claims.c.payment_vendor)
+    method: PaymentMethod = read(claims.c.payment_method)
+    reference: str = read(claims.c.payment_reference)
+    amount: Decimal = read(claims.c.payment_amount)
+    paid_on: date = read(claims.c.paid_on)
 
 
 @record
 class ClaimRecord:
+    # Read by every list: a claim's identity, its place in the order (the merge of regions, cursors), its
+    # Tax ID (access rules) and its billing provider (loaded for the whole page).
     region: str
-    pk: int
-    claim_number: str
-    tax_id: str
-    billing_provider_pk: int
-    member: MemberRecord
-    service_from: date
-    service_to: date
-    received_on: date
-    billed_amount: Decimal
-    allowed_amount: Decimal | None
-    paid_amount: Decimal | None
-    patient_responsibility: Decimal | None
-    status: ClaimStatus
-    status_category: str
-    status_detail: str | None
-    payment: PaymentRecord | None
-    diagnosis_codes: tuple[str, ...] | None  # clinical: blanked for administrative access
-    updated_at: datetime
+    pk: int = read(claims.c.id, always=True)
+    claim_number: str = read(claims.c.claim_number, always=True)
+    tax_id: str = read(claims.c.tax_id, always=True)
+    billing_provider_pk: int = read(claims.c.billing_provider_id, always=True)
+    member: MemberRecord = nested()
+    service_from: date = read(claims.c.service_from)
+    service_to: date = read(claims.c.service_to)
+    received_on: date = read(claims.c.received_on, always=True)
+    billed_amount: Decimal = read(claims.c.billed_amount)
+    allowed_amount: Decimal | None = read(claims.c.allowed_amount)
+    paid_amount: Decimal | None = read(claims.c.paid_amount)
+    patient_responsibility: Decimal | None = read(claims.c.patient_responsibility)
+    status: ClaimStatus = read(claims.c.status)
+    status_category: str = read(claims.c.status_category)
+    status_detail: str | None = read(claims.c.status_detail)
+    # A claim has a payment when it has a payment method.
+    payment: PaymentRecord | None = nested(present_when="method")
+    # clinical: blanked for administrative access
+    diagnosis_codes: tuple[str, ...] | None = read(claims.c.diagnosis_codes)
+    updated_at: datetime = read(claims.c.updated_at)
 
 
 @record
 class MessageRecord:
     region: str
-    pk: int
-    claim_pk: int | None
-    tax_id: str
-    owner_user_id: str
-    kind: MessageKind
-    folder: MessageFolder
-    subject: str
-    body: str
-    subtopic: RfiSubtopic | None
-    crm_id: str | None
-    on_behalf_of_provider_pk: int | None
-    in_reply_to_pk: int | None
-    sent_at: datetime
-    read_at: datetime | None
-    authorization_pk: int | None
+    pk: int = read(messages.c.id, always=True)
+    claim_pk: int | None = read(messages.c.claim_id)
+    tax_id: str = read(messages.c.tax_id)
+    owner_user_id: str = read(messages.c.owner_user_id)
+    kind: MessageKind = read(messages.c.kind)
+    folder: MessageFolder = read(messages.c.folder)
+    subject: str = read(messages.c.subject)
+    body: str = read(messages.c.body)
+    subtopic: RfiSubtopic | None = read(messages.c.subtopic)
+    crm_id: str | None = read(messages.c.crm_id)
+    on_behalf_of_provider_pk: int | None = read(messages.c.on_behalf_of_provider_id)
+    in_reply_to_pk: int | None = read(messages.c.in_reply_to_id)
+    sent_at: datetime = read(messages.c.sent_at)
+    read_at: datetime | None = read(messages.c.read_at)
+    authorization_pk: int | None = read(messages.c.authorization_id)
 
 
 @record
 class AttachmentRecord:
     region: str
-    pk: int
-    message_pk: int
-    tax_id: str
-    filename: str
-    content_type: str
-    size_bytes: int
-    sha256: str
-    # Set when the file rides on a message about a referral or authorization (its reviewers read it).
-    authorization_pk: int | None
+    pk: int = read(attachments.c.id, always=True)
+    message_pk: int = read(attachments.c.message_id)
+    # The message's: an attachment is read joined to the message it came with.
+    tax_id: str = read(messages.c.tax_id)
+    filename: str = read(attachments.c.filename)
+    content_type: str = read(attachments.c.content_type)
+    size_bytes: int = read(attachments.c.size_bytes)
+    sha256: str = read(attachments.c.sha256)
+    # Set when the file rides on a message about a referral or authorization (its reviewers read it): the
+    # message's, read through the same join as its Tax ID.
+    authorization_pk: int | None = read(messages.c.authorization_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,18 +49,7 @@ from regions.base.records import (
     Submission,
     SubmissionOutcome,
 )
-from regions.base.rows import (
-    ATTACHMENT_COLUMNS,
-    MEMBER_COLUMNS,
-    MESSAGE_COLUMNS,
-    PROVIDER_COLUMNS,
-    ClaimReading,
-    attachment_record,
-    claim_reading,
-    member_record,
-    message_record,
-    provider_record,
-)
+from regions.base.rows import Reading, reading
 from regions.base.tables import attachments, claims, members, messages, providers
 from regions.base.writes import open_writes
 
@@ -95,24 +84,24 @@ class RegionStore:
 
     async def claims_by_pks(self, pks: Sequence[int]) -> dict[int, ClaimRecord]:
         single, bound = keys(pks)
-        reading = claim_reading()
+        claim = reading(ClaimRecord)
 
         def build() -> Select[Any]:
-            return _claims_select(reading).where(one_of(claims.c.id, "pks", single))
+            return _claims_select(claim).where(one_of(claims.c.id, "pks", single))
 
         rows = await self._rows(("claims_by_pks", single), build, {"pks": bound})
-        decode, region, decoding = reading.decode, self.region, self.reads.decoding
+        decode, region, decoding = claim.decode, self.region, self.reads.decoding
         return {row[0]: decode(region, row, decoding) for row in rows}
 
     async def claims_by_numbers(self, numbers: Sequence[str]) -> dict[str, ClaimRecord]:
         single, bound = keys(numbers)
-        reading = claim_reading()
+        claim = reading(ClaimRecord)
 
         def build() -> Select[Any]:
-            return _claims_select(reading).where(one_of(claims.c.claim_number, "numbers", single))
+            return _claims_select(claim).where(one_of(claims.c.claim_number, "numbers", single))
 
         rows = await self._rows(("claims_by_numbers", single), build, {"numbers": bound})
-        decode, region, decoding = reading.decode, self.region, self.reads.decoding
+        decode, region, decoding = claim.decode, self.region, self.reads.decoding
         return {row[1]: decode(region, row, decoding) for row in rows}
 
     async def search_claims(self, search: ClaimSearch) -> Page[ClaimRecord]:
@@ -127,7 +116,7 @@ class RegionStore:
         received_from = search.received_from is not None
         received_to = search.received_to is not None
         after = search.after is not None
-        reading = claim_reading(search.fields)
+        claim = reading(ClaimRecord, search.fields)
         excluding = bool(search.excluded_plans)
         one_plan, excluded_plans = keys(sorted(plan.value for plan in search.excluded_plans))
 
@@ -156,7 +145,7 @@ class RegionStore:
                     )
                 )
             page = (
-                _claims_select(reading)
+                _claims_select(claim)
                 .where(*page_conditions)
                 .order_by(claims.c.received_on.desc(), claims.c.claim_number.desc())
                 .limit(_LIMIT)
@@ -181,7 +170,7 @@ class RegionStore:
             search.fields,
         )
         rows, total = await self._page(shape, build, values, search.with_total, after)
-        decode, region, decoding = reading.decode, self.region, self.reads.decoding
+        decode, region, decoding = claim.decode, self.region, self.reads.decoding
         items = [decode(region, row, decoding) for row in rows[: search.limit]]
         return Page(items=items, has_more=len(rows) > search.limit, total=total)
 
@@ -190,13 +179,14 @@ class RegionStore:
     async def members_by_member_ids(self, member_ids: Sequence[str]) -> dict[str, MemberRecord]:
         """Members by their exact (canonical, upper-case) member id."""
         single, bound = keys(member_ids)
+        member = reading(MemberRecord)
 
         def build() -> Select[Any]:
-            return select(*MEMBER_COLUMNS).where(one_of(members.c.member_id, "member_ids", single))
+            return select(*member.columns).where(one_of(members.c.member_id, "member_ids", single))
 
         rows = await self._rows(("members_by_member_ids", single), build, {"member_ids": bound})
-        decoding = self.reads.decoding
-        return {row[0]: member_record(row, decoding) for row in rows}
+        decode, region, decoding = member.decode, self.region, self.reads.decoding
+        return {row[0]: decode(region, row, decoding) for row in rows}
 
     async def find_members(self, wanted: Sequence[MemberKey]) -> dict[MemberKey, MemberCoverage]:
         """`find_member` of many keys in one statement; a key whose id or date of birth matches no member is
@@ -213,17 +203,20 @@ class RegionStore:
 
     async def providers_by_pks(self, pks: Sequence[int]) -> dict[int, ProviderRecord]:
         single, bound = keys(pks)
+        provider = reading(ProviderRecord)
 
         def build() -> Select[Any]:
-            return select(*PROVIDER_COLUMNS).where(one_of(providers.c.id, "pks", single))
+            return select(*provider.columns).where(one_of(providers.c.id, "pks", single))
 
         rows = await self._rows(("providers_by_pks", single), build, {"pks": bound})
-        return {row[0]: provider_record(self.region, row) for row in rows}
+        decode, region, decoding = provider.decode, self.region, self.reads.decoding
+        return {row[0]: decode(region, row, decoding) for row in rows}
 
     async def search_providers(self, search: ProviderSearch) -> Page[ProviderRecord]:
         text = (search.text or "").strip()
         by_text = bool(text)
         after = search.after is not None
+        provider = reading(ProviderRecord)
 
         def build() -> tuple[Select[Any], Select[Any]]:
             tax_id = _param(providers.c.tax_id, "tax_id")
@@ -244,7 +237,7 @@ class RegionStore:
                     > tuple_(_param(providers.c.name, "after_name"), _param(providers.c.id, "after_pk"))
                 )
             page = (
-                select(*PROVIDER_COLUMNS)
+                select(*provider.columns)
                 .where(*page_conditions)
                 .order_by(providers.c.name, providers.c.id)
                 .limit(_LIMIT)
@@ -262,20 +255,22 @@ class RegionStore:
             values["after_pk"] = search.after.pk
         shape = ("search_providers", by_text, after)
         rows, total = await self._page(shape, build, values, search.with_total, after)
-        items = [provider_record(self.region, row) for row in rows[: search.limit]]
+        decode, region, decoding = provider.decode, self.region, self.reads.decoding
+        items = [decode(region, row, decoding) for row in rows[: search.limit]]
         return Page(items=items, has_more=len(rows) > search.limit, total=total)
 
     # ---------------------------------------------------------------- messages
 
     async def messages_by_pks(self, pks: Sequence[int]) -> dict[int, MessageRecord]:
         single, bound = keys(pks)
+        message = reading(MessageRecord)
 
         def build() -> Select[Any]:
-            return select(*MESSAGE_COLUMNS).where(one_of(messages.c.id, "pks", single))
+            return select(*message.columns).where(one_of(messages.c.id, "pks", single))
 
         rows = await self._rows(("messages_by_pks", single), build, {"pks": bound})
-        decoding = self.reads.decoding
-        return {row[0]: message_record(self.region, row, decoding) for row in rows}
+        decode, region, decoding = message.decode, self.region, self.reads.decoding
+        return {row[0]: decode(region, row, decoding) for row in rows}
 
     async def search_messages(self, search: MessageSearch) -> Page[MessageRecord]:
         if not search.tax_ids:
@@ -286,6 +281,7 @@ class RegionStore:
         by_folder = search.folder is not None
         unread_only = search.unread_only
         after = search.after is not None
+        message = reading(MessageRecord)
 
         def build() -> tuple[Select[Any], Select[Any]]:
             conditions = [one_of(messages.c.tax_id, "tax_ids", one_tax_id)]
@@ -305,7 +301,7 @@ class RegionStore:
                     < tuple_(_param(messages.c.sent_at, "after_sent_at"), _param(messages.c.id, "after_pk"))
                 )
             page = (
-                select(*MESSAGE_COLUMNS)
+                select(*message.columns)
                 .where(*page_conditions)
                 .order_by(messages.c.sent_at.desc(), messages.c.id.desc())
                 .limit(_LIMIT)
@@ -324,8 +320,8 @@ class RegionStore:
             values["after_pk"] = search.after.pk
         shape = ("search_messages", one_tax_id, by_claim, by_owner, by_folder, unread_only, after)
         rows, total = await self._page(shape, build, values, search.with_total, after)
-        decoding = self.reads.decoding
-        items = [message_record(self.region, row, decoding) for row in rows[: search.limit]]
+        decode, region, decoding = message.decode, self.region, self.reads.decoding
+        items = [decode(region, row, decoding) for row in rows[: search.limit]]
         return Page(items=items, has_more=len(rows) > search.limit, total=total)
 
     # ------------------------------------------------------------- attachments
@@ -342,8 +338,9 @@ class RegionStore:
 
         rows = await self._rows(("attachments_by_message_pks", single), build, {"pks": bound})
         found: dict[int, list[AttachmentRecord]] = {pk: [] for pk in pks}
+        decode, region, decoding = reading(AttachmentRecord).decode, self.region, self.reads.decoding
         for row in rows:
-            found[row[1]].append(attachment_record(self.region, row))
+            found[row[1]].append(decode(region, row, decoding))
         return found
 
     async def attachments_by_pks(self, pks: Sequence[int]) -> dict[int, AttachmentRecord]:
@@ -353,7 +350,8 @@ class RegionStore:
             return _attachments_select().where(one_of(attachments.c.id, "pks", single))
 
         rows = await self._rows(("attachments_by_pks", single), build, {"pks": bound})
-        return {row[0]: attachment_record(self.region, row) for row in rows}
+        decode, region, decoding = reading(AttachmentRecord).decode, self.region, self.reads.decoding
+        return {row[0]: decode(region, row, decoding) for row in rows}
 
     async def attachment_content(self, pk: int) -> bytes | None:
         def build() -> Select[Any]:
@@ -452,13 +450,14 @@ class RegionStore:
                 messages.c.kind == MessageKind.ACKNOWLEDGEMENT_LETTER.value,
                 messages.c.owner_user_id == owner,
             )
-            return select(*MESSAGE_COLUMNS).where(or_(messages.c.id == first, letter)).order_by(messages.c.id)
+            return select(*message.columns).where(or_(messages.c.id == first, letter)).order_by(messages.c.id)
 
+        message = reading(MessageRecord)
         rows = await self._rows(
             ("submission_by_idempotency_key",), build, {"owner_user_id": owner_user_id, "key": key}
         )
-        decoding = self.reads.decoding
-        found = [message_record(self.region, row, decoding) for row in rows]
+        decode, region, decoding = message.decode, self.region, self.reads.decoding
+        found = [decode(region, row, decoding) for row in rows]
         sent = [m for m in found if m.kind is not MessageKind.ACKNOWLEDGEMENT_LETTER]
         if not sent:
             return None
@@ -516,12 +515,13 @@ def _param(column: ColumnElement[Any], name: str) -> BindParameter[Any]:
     return _bindparam(name, type_=column.type)
 
 
-def _claims_select(reading: ClaimReading) -> Select[Any]:
-    return select(*reading.columns).join(members, members.c.id == claims.c.member_id)
+def _claims_select(claim: Reading[ClaimRecord]) -> Select[Any]:
+    return select(*claim.columns).join(members, members.c.id == claims.c.member_id)
 
 
 def _attachments_select() -> Select[Any]:
-    return select(*ATTACHMENT_COLUMNS).join(messages, messages.c.id == attachments.c.message_id)
+    columns = reading(AttachmentRecord).columns
+    return select(*columns).join(messages, messages.c.id == attachments.c.message_id)
 
 
 def _with_total(page: Select[Any], total: Select[Any]) -> Select[Any]:
