@@ -319,6 +319,31 @@ class MessageByIdLoader(_Loader[RegionPk, MessageRecord | None]):
         return await _regional(self, keys, fetch, lambda message: access.visible_message(principal, message))
 
 
+def _visible_messages(principal: Principal) -> Callable[[Page[MessageRecord] | None], Page[MessageRecord]]:
+    """A page of messages (a claim's, an in-basket's, an authorization's) as the caller may see it."""
+
+    def keep(page: Page[MessageRecord] | None) -> Page[MessageRecord]:
+        assert page is not None
+        return Page(
+            items=[m for m in page.items if access.visible_message(principal, m)],
+            has_more=page.has_more,
+            total=page.total,
+        )
+
+    return keep
+
+
+def _visible_attachments(
+    principal: Principal,
+) -> Callable[[list[AttachmentRecord] | None], list[AttachmentRecord]]:
+    """Files (of a message or of an authorization's messages) as the caller may see them."""
+
+    def keep(attachments: list[AttachmentRecord] | None) -> list[AttachmentRecord]:
+        return [a for a in attachments or [] if access.visible_attachment(principal, a)]
+
+    return keep
+
+
 class MessagePageLoader(_Loader[RegionQuery[MessageSearch], Page[MessageRecord]]):
     """Messages of a claim or of an in-basket, per region, limited to the caller's Tax IDs."""
 
@@ -330,17 +355,7 @@ class MessagePageLoader(_Loader[RegionQuery[MessageSearch], Page[MessageRecord]]
         ) -> dict[RegionQuery[MessageSearch], Page[MessageRecord]]:
             return await _pages(batch, adapter.search_messages)
 
-        principal = self.scope.principal
-
-        def keep(page: Page[MessageRecord] | None) -> Page[MessageRecord]:
-            assert page is not None
-            return Page(
-                items=[m for m in page.items if access.visible_message(principal, m)],
-                has_more=page.has_more,
-                total=page.total,
-            )
-
-        return await _regional(self, keys, fetch, keep)
+        return await _regional(self, keys, fetch, _visible_messages(self.scope.principal))
 
 
 class AttachmentsByMessageLoader(_Loader[RegionPk, list[AttachmentRecord]]):
@@ -353,12 +368,7 @@ class AttachmentsByMessageLoader(_Loader[RegionPk, list[AttachmentRecord]]):
             found = await adapter.attachments_by_message_pks([key.pk for key in batch])
             return {key: found.get(key.pk, []) for key in batch}
 
-        principal = self.scope.principal
-
-        def keep(attachments: list[AttachmentRecord] | None) -> list[AttachmentRecord]:
-            return [a for a in attachments or [] if access.visible_attachment(principal, a)]
-
-        return await _regional(self, keys, fetch, keep)
+        return await _regional(self, keys, fetch, _visible_attachments(self.scope.principal))
 
 
 class AttachmentByIdLoader(_Loader[RegionPk, AttachmentRecord | None]):
@@ -439,17 +449,7 @@ class AuthorizationMessagePageLoader(_Loader[RegionQuery[AuthorizationMessagesQu
 
             return await _pages(batch, search)
 
-        principal = self.scope.principal
-
-        def keep(page: Page[MessageRecord] | None) -> Page[MessageRecord]:
-            assert page is not None
-            return Page(
-                items=[m for m in page.items if access.visible_message(principal, m)],
-                has_more=page.has_more,
-                total=page.total,
-            )
-
-        return await _regional(self, keys, fetch, keep)
+        return await _regional(self, keys, fetch, _visible_messages(self.scope.principal))
 
 
 class AttachmentsByAuthorizationLoader(_Loader[RegionPk, list[AttachmentRecord]]):
@@ -464,12 +464,7 @@ class AttachmentsByAuthorizationLoader(_Loader[RegionPk, list[AttachmentRecord]]
             found = await adapter.attachments_by_authorization_pks([key.pk for key in batch])
             return {key: found.get(key.pk, []) for key in batch}
 
-        principal = self.scope.principal
-
-        def keep(attachments: list[AttachmentRecord] | None) -> list[AttachmentRecord]:
-            return [a for a in attachments or [] if access.visible_attachment(principal, a)]
-
-        return await _regional(self, keys, fetch, keep)
+        return await _regional(self, keys, fetch, _visible_attachments(self.scope.principal))
 
 
 # ------------------------------------------------------------------ clinical data
